@@ -1,0 +1,24 @@
+import type { Config } from './config';
+import type {
+  Clock,
+  FaceEngine,
+  IdDocumentReader,
+  IdGenerator,
+  ImageStore,
+  Logger,
+  ProgressPublisher,
+  RecordStore,
+} from './ports';
+
+/** Everything a flow needs from the outside world. */
+export interface Deps {
+  faces: FaceEngine;
+  records: RecordStore;
+  images: ImageStore;
+  publisher: ProgressPublisher;
+  idReader: IdDocumentReader;
+  clock: Clock;
+  ids: IdGenerator;
+  config: Config;
+  logger: Logger;
+}

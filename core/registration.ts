@@ -1,0 +1,55 @@
+import type { RegistrationKind, RegistrationResult } from '../schema/generated/graphql';
+import type { Deps } from './deps';
+import { FacegateError, fail, isConditionFailed, isFacegateError } from './errors';
+import type { RegistrationRecord } from './ports';
+
+/**
+ * A registration's lifecycle, keyed by its registrationId (the client's idempotency token):
+ * the first request creates it; a repeat of a finished one gets the same outcome again; a
+ * repeat while it runs, or for another user or kind, is a CONFLICT.
+ */
+export type Begun = { replay: RegistrationResult } | { record: RegistrationRecord };
+
+export async function beginRegistration(
+  deps: Deps,
+  registrationId: string,
+  userId: string,
+  kind: RegistrationKind,
+): Promise<Begun> {
+  const now = deps.clock.now().toISOString();
+  const record: RegistrationRecord = { registrationId, userId, kind, status: 'IN_PROGRESS', startedAt: now, updatedAt: now };
+  try {
+    await deps.records.createRegistration(record);
+    return { record };
+  } catch (error) {
+    if (!isConditionFailed(error)) throw error;
+  }
+  const existing = await deps.records.getRegistration(registrationId);
+  if (!existing || existing.userId !== userId || existing.kind !== kind) {
+    fail('CONFLICT', 'This registrationId belongs to another registration', { registrationId });
+  }
+  if (existing!.status === 'SUCCEEDED' && existing!.result) return { replay: existing!.result };
+  if (existing!.status === 'FAILED') {
+    throw new FacegateError(existing!.errorType ?? 'INTERNAL', existing!.errorMessage ?? 'Registration failed', existing!.errorInfo ?? {});
+  }
+  return fail('CONFLICT', 'This registration is still in progress', { registrationId });
+}
+
+export async function finishRegistration(deps: Deps, record: RegistrationRecord, outcome: RegistrationResult | FacegateError): Promise<void> {
+  const updatedAt = deps.clock.now().toISOString();
+  const finished: RegistrationRecord = isFacegateError(outcome)
+    ? { ...record, status: 'FAILED', errorType: outcome.type, errorMessage: outcome.message, errorInfo: outcome.info, updatedAt }
+    : { ...record, status: 'SUCCEEDED', faceId: outcome.faceId, result: outcome, updatedAt };
+  try {
+    await deps.records.putRegistration(finished);
+  } catch (error) {
+    deps.logger.error('registration outcome not recorded', { registrationId: record.registrationId, error: String(error) });
+  }
+}
+
+/** Expected failures keep their type; anything else becomes INTERNAL, logged with its cause. */
+export function toFacegateError(deps: Deps, error: unknown, context: Record<string, unknown>): FacegateError {
+  if (isFacegateError(error)) return error;
+  deps.logger.error('unexpected failure', { ...context, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+  return new FacegateError('INTERNAL', 'An unexpected error occurred; nothing was changed', {});
+}

@@ -1,0 +1,37 @@
+import { fail } from './errors';
+
+/** Rekognition's UserId / ExternalImageId alphabet, so a userId can name faces and users as is. */
+const ID_PATTERN = /^[a-zA-Z0-9_.\-:]{1,128}$/;
+const MAX_PROPERTIES_BYTES = 4096;
+
+export function validateUserId(userId: unknown): string {
+  if (typeof userId !== 'string' || !ID_PATTERN.test(userId)) {
+    fail('INVALID_INPUT', 'userId must be 1–128 characters of a-z A-Z 0-9 _ . - :', { field: 'userId' });
+  }
+  return userId as string;
+}
+
+export function validateRegistrationId(registrationId: unknown): string {
+  if (typeof registrationId !== 'string' || !ID_PATTERN.test(registrationId)) {
+    fail('INVALID_INPUT', 'registrationId must be 1–128 characters of a-z A-Z 0-9 _ . - :', { field: 'registrationId' });
+  }
+  return registrationId as string;
+}
+
+/** `properties` is AWSJSON: it must parse to a JSON object and stay small. */
+export function validateProperties(properties: string | null | undefined): string | undefined {
+  if (properties === null || properties === undefined) return undefined;
+  if (Buffer.byteLength(properties, 'utf8') > MAX_PROPERTIES_BYTES) {
+    fail('INVALID_INPUT', `properties must be at most ${MAX_PROPERTIES_BYTES} bytes`, { field: 'properties', maxBytes: MAX_PROPERTIES_BYTES });
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(properties);
+  } catch {
+    fail('INVALID_INPUT', 'properties must be a JSON object', { field: 'properties' });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    fail('INVALID_INPUT', 'properties must be a JSON object', { field: 'properties' });
+  }
+  return properties;
+}
