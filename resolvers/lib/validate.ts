@@ -1,0 +1,117 @@
+/**
+ * Argument checks shared by the pipeline resolvers' `before` handlers. Every failure is a typed
+ * AppSync error (`util.error(message, type, null, info)`) with `info.field` naming the argument,
+ * so a client sees INVALID_INPUT / IMAGE_TOO_LARGE before any Lambda runs.
+ *
+ * APPSYNC_JS: no regex literals (util.matches), no throw, no `in`.
+ */
+import { util } from '@aws-appsync/utils';
+import type { ImageInput, InputMaybe } from '../../schema/generated/graphql';
+
+/** userId and registrationId: what the table keys and Rekognition ExternalImageId accept. */
+export const ID_PATTERN = '^[a-zA-Z0-9_.\\-:]{1,128}$';
+/** Inline images: 1 MiB decoded. */
+export const MAX_INLINE_IMAGE_BYTES = 1048576;
+/** Base64 length of MAX_INLINE_IMAGE_BYTES bytes: 4 * ceil(1048576 / 3). */
+export const MAX_INLINE_BASE64_CHARS = 1398104;
+export const UPLOAD_PREFIX = 'uploads/';
+export const MAX_S3_KEY_CHARS = 1024;
+/** RegisterUserInput.properties: a JSON object of at most 4 KB. */
+export const MAX_PROPERTIES_CHARS = 4096;
+export const DEFAULT_LIST_LIMIT = 20;
+export const MAX_LIST_LIMIT = 100;
+export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png'];
+
+export function invalid(field: string, message: string): never {
+  return util.error(message, 'INVALID_INPUT', null, { field: field });
+}
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null;
+}
+
+/** A userId / registrationId: a string matching ID_PATTERN. */
+export function checkId(value: unknown, field: string): string {
+  if (typeof value !== 'string' || !util.matches(ID_PATTERN, value)) {
+    invalid(field, field + ' must be 1-128 characters of letters, digits, _ . - :');
+  }
+  return value as string;
+}
+
+/** An optional id: null/undefined pass, anything else must match ID_PATTERN. */
+export function checkOptionalId(value: unknown, field: string): string | null {
+  if (isBlank(value)) {
+    return null;
+  }
+  return checkId(value, field);
+}
+
+/** ImageInput: exactly one of s3Key (under uploads/) or base64 (at most 1 MiB decoded). */
+export function checkImage(image: InputMaybe<ImageInput> | undefined, field: string): void {
+  if (isBlank(image)) {
+    invalid(field, field + ' is required');
+  }
+  const img = image as ImageInput;
+  const hasKey = !isBlank(img.s3Key);
+  const hasBase64 = !isBlank(img.base64);
+  if (hasKey === hasBase64) {
+    invalid(field, field + ' must give exactly one of s3Key or base64');
+  }
+  if (hasKey) {
+    const key = img.s3Key as string;
+    if (typeof key !== 'string' || !key.startsWith(UPLOAD_PREFIX) || key.length <= UPLOAD_PREFIX.length) {
+      invalid(field + '.s3Key', field + '.s3Key must be a key under ' + UPLOAD_PREFIX + ' returned by createUploadUrl');
+    }
+    if (key.length > MAX_S3_KEY_CHARS) {
+      invalid(field + '.s3Key', field + '.s3Key is longer than ' + MAX_S3_KEY_CHARS + ' characters');
+    }
+    return;
+  }
+  const data = img.base64 as string;
+  if (typeof data !== 'string' || data.length === 0) {
+    invalid(field + '.base64', field + '.base64 must be a non-empty string');
+  }
+  if (data.length > MAX_INLINE_BASE64_CHARS) {
+    util.error(
+      field + ' is larger than ' + MAX_INLINE_IMAGE_BYTES + ' bytes: upload it with createUploadUrl and pass s3Key',
+      'IMAGE_TOO_LARGE',
+      null,
+      { field: field + '.base64', maxBytes: MAX_INLINE_IMAGE_BYTES },
+    );
+  }
+}
+
+/** AWSJSON properties: optional, at most MAX_PROPERTIES_CHARS once serialised. */
+export function checkProperties(value: unknown, field: string): void {
+  if (isBlank(value)) {
+    return;
+  }
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  if (text.length > MAX_PROPERTIES_CHARS) {
+    invalid(field, field + ' is larger than ' + MAX_PROPERTIES_CHARS + ' characters');
+  }
+}
+
+/** An optional integer within [min, max]; `fallback` when absent. */
+export function checkIntRange<F extends number | null>(value: InputMaybe<number> | undefined, field: string, min: number, max: number, fallback: F): number | F {
+  if (isBlank(value)) {
+    return fallback;
+  }
+  const n = value as number;
+  if (typeof n !== 'number' || Math.floor(n) !== n || n < min || n > max) {
+    invalid(field, field + ' must be an integer from ' + min + ' to ' + max);
+  }
+  return n;
+}
+
+/** An optional number within [min, max]; null when absent. */
+export function checkOptionalNumberRange(value: InputMaybe<number> | undefined, field: string, min: number, max: number): number | null {
+  if (isBlank(value)) {
+    return null;
+  }
+  const n = value as number;
+  if (typeof n !== 'number' || n < min || n > max) {
+    invalid(field, field + ' must be a number from ' + min + ' to ' + max);
+  }
+  return n;
+}

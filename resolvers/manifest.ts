@@ -1,0 +1,131 @@
+/**
+ * What the AppSync API is made of, as plain data: data sources, pipeline functions and
+ * resolvers. The CDK app (infra/) and the local server (local/appsync) both build the API from
+ * this list; `code` names a bundle: `resolvers/<code>.ts` → `dist/resolvers/<code>.js`
+ * (resolvers/build.ts). Every resolver is a PIPELINE resolver: its own code is the pipeline's
+ * before (request) and after (response) handlers.
+ */
+import type { StepName } from '../functions/lib/contract';
+
+/** The step Lambdas, named by what they serve. */
+export type LambdaName = 'uploads' | 'register' | 'authenticate' | 'admin';
+
+export type DataSourceName = LambdaName | 'table' | 'none';
+
+export interface LambdaDataSource {
+  name: LambdaName;
+  kind: 'AWS_LAMBDA';
+  lambda: LambdaName;
+  /** The StepEvent.step values this Lambda answers. */
+  steps: StepName[];
+}
+
+/** The single table of adapters/dynamodb/layout.ts (with its gsi1 index). */
+export interface DynamoDbDataSource {
+  name: 'table';
+  kind: 'AMAZON_DYNAMODB';
+}
+
+export interface NoneDataSource {
+  name: 'none';
+  kind: 'NONE';
+}
+
+export type DataSourceSpec = LambdaDataSource | DynamoDbDataSource | NoneDataSource;
+
+export type FunctionName =
+  | 'invokeUploads'
+  | 'invokeRegister'
+  | 'invokeAuthenticate'
+  | 'invokeAdmin'
+  | 'getUser'
+  | 'queryUsers'
+  | 'queryFaces'
+  | 'queryRegistration'
+  | 'passThrough';
+
+/** An AppSync function (pipeline step). The same code may serve several functions. */
+export interface FunctionSpec {
+  name: FunctionName;
+  /** `functions/<file>`: resolvers/functions/<file>.ts. */
+  code: string;
+  dataSource: DataSourceName;
+}
+
+export type ResolverTypeName = 'Query' | 'Mutation' | 'Subscription' | 'User';
+
+export interface ResolverSpec {
+  typeName: ResolverTypeName;
+  fieldName: string;
+  /** `<Type>.<field>`: resolvers/<Type>.<field>.ts. */
+  code: string;
+  /** The pipeline, in order (at most 10). */
+  functions: FunctionName[];
+}
+
+/** AppSync's limit on one resolver or function's code. */
+export const MAX_CODE_BYTES = 32 * 1024;
+
+export const dataSources: readonly DataSourceSpec[] = [
+  { name: 'uploads', kind: 'AWS_LAMBDA', lambda: 'uploads', steps: ['createUploadUrl'] },
+  { name: 'register', kind: 'AWS_LAMBDA', lambda: 'register', steps: ['registerUser', 'registerWithIdCard', 'updatePhoto'] },
+  { name: 'authenticate', kind: 'AWS_LAMBDA', lambda: 'authenticate', steps: ['authenticate'] },
+  { name: 'admin', kind: 'AWS_LAMBDA', lambda: 'admin', steps: ['deleteUser', 'searchFaces'] },
+  { name: 'table', kind: 'AMAZON_DYNAMODB' },
+  { name: 'none', kind: 'NONE' },
+];
+
+export const pipelineFunctions: readonly FunctionSpec[] = [
+  { name: 'invokeUploads', code: 'functions/invokeStep', dataSource: 'uploads' },
+  { name: 'invokeRegister', code: 'functions/invokeStep', dataSource: 'register' },
+  { name: 'invokeAuthenticate', code: 'functions/invokeStep', dataSource: 'authenticate' },
+  { name: 'invokeAdmin', code: 'functions/invokeStep', dataSource: 'admin' },
+  { name: 'getUser', code: 'functions/getUser', dataSource: 'table' },
+  { name: 'queryUsers', code: 'functions/queryUsers', dataSource: 'table' },
+  { name: 'queryFaces', code: 'functions/queryFaces', dataSource: 'table' },
+  { name: 'queryRegistration', code: 'functions/queryRegistration', dataSource: 'table' },
+  { name: 'passThrough', code: 'functions/passThrough', dataSource: 'none' },
+];
+
+export const resolvers: readonly ResolverSpec[] = [
+  { typeName: 'Mutation', fieldName: 'createUploadUrl', code: 'Mutation.createUploadUrl', functions: ['invokeUploads'] },
+  { typeName: 'Mutation', fieldName: 'registerUser', code: 'Mutation.registerUser', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'registerWithIdCard', code: 'Mutation.registerWithIdCard', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'updatePhoto', code: 'Mutation.updatePhoto', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'authenticate', code: 'Mutation.authenticate', functions: ['invokeAuthenticate'] },
+  { typeName: 'Mutation', fieldName: 'deleteUser', code: 'Mutation.deleteUser', functions: ['invokeAdmin'] },
+  {
+    typeName: 'Mutation',
+    fieldName: 'publishRegistrationProgress',
+    code: 'Mutation.publishRegistrationProgress',
+    functions: ['passThrough'],
+  },
+  { typeName: 'Query', fieldName: 'user', code: 'Query.user', functions: ['getUser'] },
+  { typeName: 'Query', fieldName: 'listUsers', code: 'Query.listUsers', functions: ['queryUsers'] },
+  { typeName: 'Query', fieldName: 'faceRecords', code: 'Query.faceRecords', functions: ['queryFaces'] },
+  { typeName: 'Query', fieldName: 'searchFaces', code: 'Query.searchFaces', functions: ['invokeAdmin'] },
+  { typeName: 'Query', fieldName: 'registration', code: 'Query.registration', functions: ['queryRegistration'] },
+  { typeName: 'User', fieldName: 'faces', code: 'User.faces', functions: ['queryFaces'] },
+  {
+    typeName: 'Subscription',
+    fieldName: 'onRegistrationProgress',
+    code: 'Subscription.onRegistrationProgress',
+    functions: ['passThrough'],
+  },
+];
+
+/** Every bundle to build: the resolvers' codes, then the functions' (each once). */
+export function codeEntries(): string[] {
+  const codes: string[] = [];
+  for (const r of resolvers) {
+    if (codes.indexOf(r.code) === -1) {
+      codes.push(r.code);
+    }
+  }
+  for (const f of pipelineFunctions) {
+    if (codes.indexOf(f.code) === -1) {
+      codes.push(f.code);
+    }
+  }
+  return codes;
+}
