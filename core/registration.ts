@@ -10,6 +10,16 @@ import type { RegistrationRecord } from './ports';
  */
 export type Begun = { replay: RegistrationResult } | { record: RegistrationRecord };
 
+/**
+ * The outcome of an earlier request with this registrationId, or null when there was none.
+ * Checked before anything else, so a retry does not trip over inputs the first request
+ * consumed (its staged upload is deleted once enrolled).
+ */
+export async function findReplay(deps: Deps, registrationId: string, userId: string, kind: RegistrationKind): Promise<RegistrationResult | null> {
+  const existing = await deps.records.getRegistration(registrationId);
+  return existing ? replay(existing, userId, kind) : null;
+}
+
 export async function beginRegistration(
   deps: Deps,
   registrationId: string,
@@ -25,12 +35,18 @@ export async function beginRegistration(
     if (!isConditionFailed(error)) throw error;
   }
   const existing = await deps.records.getRegistration(registrationId);
-  if (!existing || existing.userId !== userId || existing.kind !== kind) {
+  if (!existing) return fail('CONFLICT', 'This registrationId belongs to another registration', { registrationId });
+  return { replay: replay(existing, userId, kind) };
+}
+
+function replay(existing: RegistrationRecord, userId: string, kind: RegistrationKind): RegistrationResult {
+  const { registrationId } = existing;
+  if (existing.userId !== userId || existing.kind !== kind) {
     fail('CONFLICT', 'This registrationId belongs to another registration', { registrationId });
   }
-  if (existing!.status === 'SUCCEEDED' && existing!.result) return { replay: existing!.result };
-  if (existing!.status === 'FAILED') {
-    throw new FacegateError(existing!.errorType ?? 'INTERNAL', existing!.errorMessage ?? 'Registration failed', existing!.errorInfo ?? {});
+  if (existing.status === 'SUCCEEDED' && existing.result) return existing.result;
+  if (existing.status === 'FAILED') {
+    throw new FacegateError(existing.errorType ?? 'INTERNAL', existing.errorMessage ?? 'Registration failed', existing.errorInfo ?? {});
   }
   return fail('CONFLICT', 'This registration is still in progress', { registrationId });
 }

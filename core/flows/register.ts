@@ -4,7 +4,7 @@ import { fail, isConditionFailed } from '../errors';
 import { extensionOf, resolveImage, type ResolvedImage } from '../images';
 import type { FaceDetail, FaceMatch, IdCardRecord, IndexOutcome, UserRecord } from '../ports';
 import { ProgressReporter } from '../progress';
-import { beginRegistration, finishRegistration, toFacegateError } from '../registration';
+import { beginRegistration, findReplay, finishRegistration, toFacegateError } from '../registration';
 import { registrationPolicy, screenSingleFace, toFaceQuality, type ScreenPolicy } from '../screening';
 import { Undo } from '../undo';
 import { validateProperties, validateRegistrationId, validateUserId } from '../validation';
@@ -36,6 +36,8 @@ export async function register(deps: Deps, cmd: RegisterCommand): Promise<Regist
   const userId = validateUserId(cmd.userId);
   const registrationId = validateRegistrationId(cmd.registrationId);
   const properties = validateProperties(cmd.properties);
+  const earlier = await findReplay(deps, registrationId, userId, kind);
+  if (earlier) return earlier;
   const [selfie, card] = await Promise.all([
     resolveImage(deps, cmd.image, 'image'),
     cmd.idCard ? resolveImage(deps, cmd.idCard, 'idCard') : Promise.resolve(undefined),

@@ -5,7 +5,7 @@ import { resolveImage } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
 import type { UserRecord } from '../ports';
 import { ProgressReporter } from '../progress';
-import { beginRegistration, finishRegistration, toFacegateError } from '../registration';
+import { beginRegistration, findReplay, finishRegistration, toFacegateError } from '../registration';
 import { registrationPolicy, screenSingleFace, toFaceQuality } from '../screening';
 import { Undo } from '../undo';
 import { validateRegistrationId, validateUserId } from '../validation';
@@ -28,6 +28,8 @@ export interface UpdatePhotoCommand {
 export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<RegistrationResult> {
   const userId = validateUserId(cmd.userId);
   const registrationId = validateRegistrationId(cmd.registrationId);
+  const earlier = await findReplay(deps, registrationId, userId, 'UPDATE_PHOTO');
+  if (earlier) return earlier;
   const selfie = await resolveImage(deps, cmd.image, 'image');
   const begun = await beginRegistration(deps, registrationId, userId, 'UPDATE_PHOTO');
   if ('replay' in begun) return begun.replay;
