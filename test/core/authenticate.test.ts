@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { authenticate } from '../../core/flows/authenticate';
+import { deleteUser } from '../../core/flows/deleteUser';
+import { register } from '../../core/flows/register';
+import { updatePhoto } from '../../core/flows/updatePhoto';
+import { createWorld, noTraces, SAME_PERSON, stageUpload, traces, type SceneFace, type World } from '../support/fakes';
+import { expectError } from '../support/helpers';
+
+const alice: SceneFace = { person: 'alice' };
+const bob: SceneFace = { person: 'bob' };
+
+async function enrolled(world: World, userId: string, face: SceneFace) {
+  return register(world, { userId, image: { s3Key: stageUpload(world, face) }, registrationId: `reg-${userId}-${Math.random()}` });
+}
+
+const attempt = (world: World, userId: string, ...faces: SceneFace[]) => authenticate(world, { userId, image: { s3Key: stageUpload(world, ...faces) } });
+
+describe('authenticate', () => {
+  it('accepts the enrolled person', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    const result = await attempt(world, 'u1', alice);
+    expect(result).toMatchObject({ userId: 'u1', authenticated: true, similarity: SAME_PERSON, faceId: null });
+    expect(result.authenticatedAt).toBe(world.clock.now().toISOString());
+  });
+
+  it('refuses someone else, an unknown user and a pending user with the same error', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    world.records.users.set('pending', { ...world.records.users.get('u1')!, userId: 'pending', status: 'PENDING' });
+    const wrongFace = await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+    const unknown = await expectError(attempt(world, 'nobody', alice), 'FACE_MISMATCH');
+    const pending = await expectError(attempt(world, 'pending', alice), 'FACE_MISMATCH');
+    expect({ m: unknown.message, i: unknown.info }).toEqual({ m: wrongFace.message, i: wrongFace.info });
+    expect({ m: pending.message, i: pending.info }).toEqual({ m: wrongFace.message, i: wrongFace.info });
+  });
+
+  it('refuses when someone else is the best 1:N match, even if the claimed user is close', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    await enrolled(world, 'u2', bob);
+    await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+  });
+
+  it('falls back to 1:1 CompareFaces against the newest enrolled image when 1:N finds nobody', async () => {
+    const world = createWorld();
+    const { faceId } = await enrolled(world, 'u1', alice);
+    world.faces.users.get('u1')!.clear(); // a user vector that is not searchable (yet)
+    const result = await attempt(world, 'u1', alice);
+    expect(result).toMatchObject({ authenticated: true, faceId, similarity: SAME_PERSON });
+    expect(world.faces.calls.at(-1)).toBe('compareFaces');
+    await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+  });
+
+  it('screens the selfie with the looser pose limit, and screening failures do not count as attempts', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    expect((await attempt(world, 'u1', { person: 'alice', yaw: 40 })).authenticated).toBe(true);
+    await expectError(attempt(world, 'u1', { person: 'alice', yaw: 50 }), 'POOR_QUALITY', { reasons: ['EXTREME_POSE'] });
+    for (let i = 0; i < 6; i += 1) await expectError(attempt(world, 'u1'), 'NO_FACE');
+    await expectError(attempt(world, 'u1', alice, bob), 'MULTIPLE_FACES');
+    expect(world.records.attempts.get('u1')).toBeUndefined();
+  });
+
+  it('locks out after repeated failures, for known and unknown users alike, then lets the user in again', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    for (const userId of ['u1', 'ghost']) {
+      for (let i = 0; i < world.config.lockoutMaxFailures; i += 1) await expectError(attempt(world, userId, bob), 'FACE_MISMATCH');
+      const locked = await expectError(attempt(world, userId, alice), 'LOCKED_OUT');
+      expect(Date.parse(String(locked.info.retryAfter))).toBe(world.clock.now().getTime() + world.config.lockoutWindowSeconds * 1000);
+    }
+    const callsWhileLocked = world.faces.calls.length;
+    await expectError(attempt(world, 'u1', alice), 'LOCKED_OUT');
+    expect(world.faces.calls.length).toBe(callsWhileLocked); // a locked user costs no Rekognition call
+    world.clock.advance(world.config.lockoutWindowSeconds + 1);
+    expect((await attempt(world, 'u1', alice)).authenticated).toBe(true);
+    expect(world.records.attempts.get('u1')).toBeUndefined();
+  });
+
+  it('forgets failures outside the window, and a success resets the count', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    for (let i = 0; i < 4; i += 1) await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+    world.clock.advance(world.config.lockoutWindowSeconds + 1);
+    await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+    expect(world.records.attempts.get('u1')?.failures).toBe(1);
+    await attempt(world, 'u1', alice);
+    for (let i = 0; i < 4; i += 1) await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+    expect((await attempt(world, 'u1', alice)).authenticated).toBe(true);
+  });
+
+  it('a bad userId is INVALID_INPUT and touches nothing', async () => {
+    const world = createWorld();
+    await expectError(attempt(world, 'a b', alice), 'INVALID_INPUT');
+    expect(world.faces.calls).toEqual([]);
+  });
+});
+
+describe('updatePhoto', () => {
+  const update = (world: World, userId: string, face: SceneFace, registrationId = `upd-${Math.random()}`) =>
+    updatePhoto(world, { userId, image: { s3Key: stageUpload(world, face) }, registrationId });
+
+  it('adds the new face and keeps the newest samples, removing older ones everywhere', async () => {
+    const world = createWorld({ keptFaces: 2 });
+    const first = await enrolled(world, 'u1', alice);
+    const second = await update(world, 'u1', alice);
+    expect(second).toMatchObject({ kind: 'UPDATE_PHOTO', removedFaceIds: [] });
+    const third = await update(world, 'u1', alice);
+    expect(third.removedFaceIds).toEqual([first.faceId]);
+
+    const t = traces(world, 'u1');
+    expect(t.profile).toMatchObject({ faceIds: [third.faceId, second.faceId], version: 3, status: 'ACTIVE' });
+    expect(t.collectionFaces.sort()).toEqual([second.faceId, third.faceId].sort());
+    expect([...world.faces.users.get('u1')!].sort()).toEqual([second.faceId, third.faceId].sort());
+    expect(t.images).toEqual([`faces/u1/${second.faceId}.jpg`, `faces/u1/${third.faceId}.jpg`].sort());
+    expect(t.faceItems.map((f) => f.faceId).sort()).toEqual([second.faceId, third.faceId].sort());
+    expect((await attempt(world, 'u1', alice)).authenticated).toBe(true);
+  });
+
+  it('refuses a photo of someone else, undoes the new face and counts the attempt', async () => {
+    const world = createWorld();
+    const first = await enrolled(world, 'u1', alice);
+    const before = traces(world, 'u1');
+    await expectError(update(world, 'u1', bob), 'FACE_MISMATCH');
+    expect(traces(world, 'u1')).toEqual(before);
+    expect(world.faces.facesOf('u1')).toEqual([first.faceId]);
+    expect(world.records.attempts.get('u1')?.failures).toBe(1);
+    expect(world.publisher.published.map((e) => `${e.step}:${e.status}`)).toContain('VERIFYING_IDENTITY:FAILED');
+  });
+
+  it('an unknown user gets FACE_MISMATCH and nothing is left', async () => {
+    const world = createWorld();
+    await expectError(update(world, 'ghost', alice), 'FACE_MISMATCH');
+    expect(traces(world, 'ghost')).toEqual(noTraces);
+  });
+
+  it('a failure after association disassociates, then deletes, the new face and keeps the old one', async () => {
+    const world = createWorld();
+    const first = await enrolled(world, 'u1', alice);
+    const before = traces(world, 'u1');
+    world.images.failures.set('save', new Error('S3 down'));
+    await expectError(update(world, 'u1', alice), 'INTERNAL');
+    expect(traces(world, 'u1')).toEqual(before);
+    expect([...world.faces.users.get('u1')!]).toEqual([first.faceId]);
+    expect(world.faces.calls.slice(-2)).toEqual(['disassociateFaces', 'deleteFaces']);
+  });
+
+  it('a concurrent change of the profile is a CONFLICT and leaves the profile as the other writer left it', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    world.faces.gates.set('associateFaces', async () => {
+      const user = world.records.users.get('u1')!;
+      world.records.users.set('u1', { ...user, version: user.version + 1 });
+    });
+    await expectError(update(world, 'u1', alice), 'CONFLICT');
+    expect(world.faces.facesOf('u1')).toHaveLength(1);
+  });
+
+  it('a locked-out user cannot update', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    for (let i = 0; i < world.config.lockoutMaxFailures; i += 1) await expectError(update(world, 'u1', bob), 'FACE_MISMATCH');
+    await expectError(update(world, 'u1', alice), 'LOCKED_OUT');
+  });
+});
+
+describe('deleteUser', () => {
+  it('erases faces, Rekognition user, images and records; the person can no longer sign in', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    await updatePhoto(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: 'upd' });
+    world.records.attempts.set('u1', { userId: 'u1', failures: 1, windowStart: world.clock.now().toISOString(), version: 1 });
+    const result = await deleteUser(world, 'u1');
+    expect(result).toMatchObject({ userId: 'u1', deletedFaces: 2, deletedImages: 2 });
+    expect(traces(world, 'u1')).toEqual(noTraces);
+    expect(world.records.attempts.has('u1')).toBe(false);
+    await expectError(attempt(world, 'u1', alice), 'FACE_MISMATCH');
+    // and the face is free to be registered again
+    await enrolled(world, 'u2', alice);
+  });
+
+  it('erases the ID card image too', async () => {
+    const world = createWorld();
+    world.images.put('uploads/id_card/c.jpg', world.images.bytes(stageUpload(world, alice)));
+    await register(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, idCard: { s3Key: 'uploads/id_card/c.jpg' }, registrationId: 'r' });
+    expect(world.images.keys('idcards/u1/')).toHaveLength(1);
+    expect((await deleteUser(world, 'u1')).deletedImages).toBe(2);
+    expect(world.images.keys('idcards/u1/')).toEqual([]);
+  });
+
+  it('an unknown user is USER_NOT_FOUND', async () => {
+    const world = createWorld();
+    await expectError(deleteUser(world, 'ghost'), 'USER_NOT_FOUND', { userId: 'ghost' });
+    expect(world.faces.calls).toEqual([]);
+  });
+});
