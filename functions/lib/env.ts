@@ -1,0 +1,21 @@
+/** The environment a step Lambda runs in: set by the CDK app in AWS and by `npm start` locally. */
+export interface FunctionEnv {
+  tableName: string;
+  bucketName: string;
+  collectionId: string;
+  /** The API's GraphQL URL for publishing progress; progress is only recorded without it. */
+  graphqlUrl?: string;
+  region: string;
+}
+
+export function readFunctionEnv(env: Record<string, string | undefined> = process.env): FunctionEnv {
+  const missing = ['TABLE_NAME', 'BUCKET_NAME', 'COLLECTION_ID'].filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`Missing environment: ${missing.join(', ')}`);
+  return {
+    tableName: env.TABLE_NAME!,
+    bucketName: env.BUCKET_NAME!,
+    collectionId: env.COLLECTION_ID!,
+    ...(env.GRAPHQL_URL ? { graphqlUrl: env.GRAPHQL_URL } : {}),
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+  };
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { RekognitionClient } from '@aws-sdk/client-rekognition';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { AppSyncProgressPublisher, NullProgressPublisher } from '../../adapters/appsync/progress-publisher';
+import { DynamoRecordStore } from '../../adapters/dynamodb/record-store';
+import { NoIdDocumentReader } from '../../adapters/id-document/no-id-document-reader';
+import { RekognitionFaceEngine } from '../../adapters/rekognition/face-engine';
+import { S3ImageStore } from '../../adapters/s3/image-store';
+import { loadConfig } from '../../core/config';
+import type { Deps } from '../../core/deps';
+import type { Logger } from '../../core/ports';
+import { readFunctionEnv } from './env';
+
+/**
+ * Builds the flows' dependencies from the environment, on AWS SDK v3 clients. The SDK reads
+ * AWS_ENDPOINT_URL_<SERVICE>, so the same code talks to AWS or to the local stack.
+ */
+export function createDeps(logger: Logger, env: Record<string, string | undefined> = process.env): Deps {
+  const fnEnv = readFunctionEnv(env);
+  const config = loadConfig(env);
+  const clock = { now: () => new Date() };
+  const { region } = fnEnv;
+  return {
+    faces: new RekognitionFaceEngine({ client: new RekognitionClient({ region }), collectionId: fnEnv.collectionId, bucket: fnEnv.bucketName }),
+    records: new DynamoRecordStore({
+      client: DynamoDBDocumentClient.from(new DynamoDBClient({ region }), { marshallOptions: { removeUndefinedValues: true } }),
+      tableName: fnEnv.tableName,
+      registrationTtlSeconds: config.registrationTtlSeconds,
+      attemptsTtlSeconds: config.lockoutWindowSeconds * 2,
+      clock,
+    }),
+    // Path-style addressing where an endpoint is given (S3 stand-ins have no virtual hosts).
+    images: new S3ImageStore({ client: new S3Client({ region, forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) }), bucket: fnEnv.bucketName }),
+    publisher: fnEnv.graphqlUrl ? new AppSyncProgressPublisher({ graphqlUrl: fnEnv.graphqlUrl, region }) : new NullProgressPublisher(),
+    idReader: new NoIdDocumentReader(),
+    clock,
+    ids: { newId: () => randomUUID() },
+    config,
+    logger,
+  };
+}

@@ -1,0 +1,24 @@
+import type {
+  MutationRegisterUserArgs,
+  MutationRegisterWithIdCardArgs,
+  MutationUpdatePhotoArgs,
+} from '../schema/generated/graphql';
+import { register } from '../core/flows/register';
+import { updatePhoto } from '../core/flows/updatePhoto';
+import { registrationIdOf, stepHandler } from './lib/handler';
+
+/** Enrollment: IndexFaces, users, S3 writes. registerUser, registerWithIdCard, updatePhoto. */
+export const handler = stepHandler({
+  registerUser: (deps, event) => {
+    const { input } = event.args as unknown as MutationRegisterUserArgs;
+    return register(deps, { ...input, idCard: null, registrationId: registrationIdOf(event) });
+  },
+  registerWithIdCard: (deps, event) => {
+    const { input } = event.args as unknown as MutationRegisterWithIdCardArgs;
+    return register(deps, { ...input, registrationId: registrationIdOf(event) });
+  },
+  updatePhoto: (deps, event) => {
+    const { input } = event.args as unknown as MutationUpdatePhotoArgs;
+    return updatePhoto(deps, { ...input, registrationId: registrationIdOf(event) });
+  },
+});

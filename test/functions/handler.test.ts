@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { FacegateError } from '../../core/errors';
+import { register } from '../../core/flows/register';
+import type { StepEvent } from '../../functions/lib/contract';
+import { readFunctionEnv } from '../../functions/lib/env';
+import { registrationIdOf, stepHandler } from '../../functions/lib/handler';
+import { createWorld, fakeImageBase64, traces } from '../support/fakes';
+
+const event = (step: StepEvent['step'], args: Record<string, unknown>, stash: StepEvent['stash'] = {}): StepEvent => ({ step, args, identity: null, stash });
+
+describe('stepHandler', () => {
+  it('answers {result} with what the flow returned, building dependencies once', async () => {
+    const world = createWorld();
+    let built = 0;
+    const handler = stepHandler(
+      { registerUser: (deps, e) => register(deps, { ...(e.args.input as never), registrationId: registrationIdOf(e) }) },
+      () => {
+        built += 1;
+        return world;
+      },
+    );
+    const response = await handler(event('registerUser', { input: { userId: 'u1', image: { base64: fakeImageBase64({ person: 'a' }) } } }, { registrationId: 'reg-1' }));
+    expect(response.error).toBeUndefined();
+    expect(response.result).toMatchObject({ userId: 'u1', registrationId: 'reg-1', status: 'SUCCEEDED' });
+    expect(traces(world, 'u1').profile?.status).toBe('ACTIVE');
+    await handler(event('registerUser', { input: { userId: 'u2', image: { base64: fakeImageBase64({ person: 'b' }) } } }, { registrationId: 'reg-2' }));
+    expect(built).toBe(1);
+  });
+
+  it('answers an expected failure as {error} with its type, message and info', async () => {
+    const handler = stepHandler({ authenticate: async () => Promise.reject(new FacegateError('LOCKED_OUT', 'Too many', { retryAfter: 'then' })) }, () => createWorld());
+    expect(await handler(event('authenticate', {}))).toEqual({ error: { type: 'LOCKED_OUT', message: 'Too many', info: { retryAfter: 'then' } } });
+  });
+
+  it('answers an unexpected failure as INTERNAL without its details', async () => {
+    const handler = stepHandler({ authenticate: async () => Promise.reject(new Error('secret table name')) }, () => createWorld());
+    const response = await handler(event('authenticate', {}));
+    expect(response.error?.type).toBe('INTERNAL');
+    expect(JSON.stringify(response)).not.toContain('secret');
+  });
+
+  it('refuses a step it does not serve, and a malformed event', async () => {
+    const handler = stepHandler({ authenticate: async () => 'ok' }, () => createWorld());
+    expect((await handler(event('deleteUser', {}))).error?.type).toBe('INTERNAL');
+    expect((await handler({ step: 'authenticate' } as unknown as StepEvent)).error?.type).toBe('INTERNAL');
+    expect(await handler(event('authenticate', {}))).toEqual({ result: 'ok' });
+  });
+
+  it('a registration step without a stashed registrationId fails loudly', async () => {
+    const handler = stepHandler({ registerUser: async (_, e) => registrationIdOf(e) }, () => createWorld());
+    expect((await handler(event('registerUser', { input: {} }))).error?.type).toBe('INTERNAL');
+  });
+});
+
+describe('function environment', () => {
+  it('names every missing variable', () => {
+    expect(() => readFunctionEnv({ TABLE_NAME: 't' })).toThrow('Missing environment: BUCKET_NAME, COLLECTION_ID');
+  });
+
+  it('reads the table, bucket, collection, API URL and region', () => {
+    expect(readFunctionEnv({ TABLE_NAME: 't', BUCKET_NAME: 'b', COLLECTION_ID: 'c', GRAPHQL_URL: 'http://x/graphql', AWS_REGION: 'eu-west-1' })).toEqual({
+      tableName: 't',
+      bucketName: 'b',
+      collectionId: 'c',
+      graphqlUrl: 'http://x/graphql',
+      region: 'eu-west-1',
+    });
+  });
+});

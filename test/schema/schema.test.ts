@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import { generate } from '@graphql-codegen/cli';
+import {
+  buildSchema,
+  getNamedType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLNamedType,
+  type GraphQLObjectType,
+} from 'graphql';
+import { describe, expect, it } from 'vitest';
+import codegenConfig, { generatedTypesPath } from '../../codegen';
+
+const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
+const schema = buildSchema(read('schema/appsync.graphql') + read('schema/schema.graphql'));
+
+type Mode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS';
+const DEFAULT_MODE: Mode = 'AWS_IAM';
+
+/** The auth modes a field or type names in its directives (AppSync's semantics). */
+function modesOf(node: { astNode?: { directives?: readonly { name: { value: string } }[] } | null }): Mode[] {
+  const names = (node.astNode?.directives ?? []).map((d) => d.name.value);
+  return [
+    ...(names.includes('aws_api_key') ? ['API_KEY' as const] : []),
+    ...(names.includes('aws_iam') ? ['AWS_IAM' as const] : []),
+    ...(names.includes('aws_cognito_user_pools') ? ['AMAZON_COGNITO_USER_POOLS' as const] : []),
+  ];
+}
+
+const effectiveModes = (field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType): Mode[] => {
+  const own = modesOf(field);
+  if (own.length > 0) return own;
+  const inherited = modesOf(parent as GraphQLObjectType);
+  return inherited.length > 0 ? inherited : [DEFAULT_MODE];
+};
+
+const rootFields = (type: GraphQLObjectType | null | undefined) => Object.values(type?.getFields() ?? {});
+
+describe('schema', () => {
+  it('is valid with AppSync scalars and directives declared', () => {
+    expect(schema.getQueryType()?.name).toBe('Query');
+    expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
+      ['authenticate', 'createUploadUrl', 'deleteUser', 'publishRegistrationProgress', 'registerUser', 'registerWithIdCard', 'updatePhoto'].sort(),
+    );
+  });
+
+  it('carries every errorType of the design', () => {
+    const values = (schema.getType('ErrorType') as unknown as { getValues(): { name: string }[] }).getValues().map((v) => v.name);
+    for (const name of ['NO_FACE', 'MULTIPLE_FACES', 'POOR_QUALITY', 'FACE_ALREADY_REGISTERED', 'USER_ALREADY_EXISTS', 'USER_NOT_FOUND', 'FACE_MISMATCH', 'FACE_MISMATCH_ID_CARD', 'LOCKED_OUT', 'INVALID_IMAGE', 'IMAGE_TOO_LARGE', 'UNAUTHORIZED', 'INTERNAL']) {
+      expect(values).toContain(name);
+    }
+  });
+
+  it('gives app fields to API key and IAM, admin fields to the admins group, publishing to IAM only', () => {
+    const mutation = schema.getMutationType()!;
+    for (const name of ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate']) {
+      expect(modesOf(mutation.getFields()[name]!)).toEqual(['API_KEY', 'AWS_IAM']);
+    }
+    expect(modesOf(mutation.getFields().publishRegistrationProgress!)).toEqual(['AWS_IAM']);
+    const admin = [mutation.getFields().deleteUser!, ...['user', 'listUsers', 'faceRecords', 'searchFaces'].map((n) => schema.getQueryType()!.getFields()[n]!)];
+    for (const field of admin) {
+      expect(modesOf(field)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
+      expect(field.astNode?.directives?.find((d) => d.name.value === 'aws_cognito_user_pools')?.arguments?.[0]?.value).toMatchObject({
+        values: [{ value: 'admins' }],
+      });
+    }
+  });
+
+  it('lets every mode that can reach a field read the type it returns (AppSync checks each level)', () => {
+    const problems: string[] = [];
+    const visit = (type: GraphQLObjectType, modes: Mode[], seen: Set<string>) => {
+      if (seen.has(type.name)) return;
+      seen.add(type.name);
+      for (const field of Object.values(type.getFields())) {
+        const allowed = effectiveModes(field, type);
+        const missing = modes.filter((m) => !allowed.includes(m));
+        if (missing.length > 0) problems.push(`${type.name}.${field.name} unreadable with ${missing.join(', ')}`);
+        const target = getNamedType(field.type);
+        if (isObjectType(target)) visit(target, modes.filter((m) => allowed.includes(m)), seen);
+      }
+    };
+    for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+      for (const field of rootFields(root)) {
+        const target = getNamedType(field.type);
+        if (isObjectType(target)) visit(target, effectiveModes(field, root!), new Set());
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('subscribes to progress through the publish mutation, with matching selection', () => {
+    const sub = schema.getSubscriptionType()!.getFields().onRegistrationProgress!;
+    const directive = sub.astNode?.directives?.find((d) => d.name.value === 'aws_subscribe');
+    expect(directive?.arguments?.[0]?.value).toMatchObject({ values: [{ value: 'publishRegistrationProgress' }] });
+    expect(getNamedType(sub.type)).toBe(getNamedType(schema.getMutationType()!.getFields().publishRegistrationProgress!.type));
+    expect(sub.args.map((a) => a.name)).toEqual(['registrationId']);
+  });
+});
+
+describe('codegen', () => {
+  it('the generated types are up to date with the schema (run `npm run codegen`)', async () => {
+    const [output] = await generate({ ...codegenConfig, cwd: new URL('../..', import.meta.url).pathname, silent: true }, false);
+    expect(output?.filename).toBe(generatedTypesPath);
+    expect(read(generatedTypesPath)).toBe(output!.content);
+  }, 30_000);
+});
