@@ -81,10 +81,18 @@ export function checkImage(image: InputMaybe<ImageInput> | undefined, field: str
   }
 }
 
-/** AWSJSON properties: optional, at most MAX_PROPERTIES_CHARS once serialised. */
+/**
+ * AWSJSON properties: optional, a JSON object of at most MAX_PROPERTIES_CHARS once serialised.
+ * AppSync parses AWSJSON arguments before the resolver runs, so an object arrives here (and goes
+ * on to the Lambda as one); a string is accepted too (a runtime that does not parse), checked by
+ * length only.
+ */
 export function checkProperties(value: unknown, field: string): void {
   if (isBlank(value)) {
     return;
+  }
+  if (typeof value !== 'string' && (typeof value !== 'object' || Array.isArray(value))) {
+    invalid(field, field + ' must be a JSON object');
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   if (text.length > MAX_PROPERTIES_CHARS) {

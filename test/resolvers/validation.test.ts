@@ -181,6 +181,16 @@ describe('other arguments', () => {
     );
   });
 
+  it('properties must be a JSON object (AppSync hands AWSJSON arguments over parsed)', async () => {
+    const args = (properties: unknown) => ({ input: { userId: 'u1', image: good, properties } });
+    await expectOk('Mutation.registerUser', args({ plan: 'gold', n: 1 }));
+    await expectOk('Mutation.registerUser', args('{"plan":"gold"}'));
+    await expectOk('Mutation.registerUser', args(null));
+    for (const bad of [[1, 2], 42, true]) {
+      await expectError('Mutation.registerUser', args(bad), 'INVALID_INPUT', invalid('input.properties'));
+    }
+  });
+
   it('createUploadUrl accepts JPEG and PNG only', async () => {
     await expectOk('Mutation.createUploadUrl', { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } });
     await expectOk('Mutation.createUploadUrl', { input: { purpose: 'ID_CARD', contentType: 'image/png' } });
