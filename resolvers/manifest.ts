@@ -63,6 +63,22 @@ export interface ResolverSpec {
   functions: FunctionName[];
 }
 
+/**
+ * Everything of `@aws-appsync/utils` the bundles call at run time (test/resolvers checks the
+ * bundles use exactly this). The local server's APPSYNC_JS runtime must provide these, with
+ * AppSync's semantics: util.error throws (message, errorType, data, errorInfo); util.matches is
+ * Java's String.matches (whole value); util.autoId returns a UUID v4; toMapValues gives
+ * DynamoDB attribute values; toSubscriptionFilter gives {filterGroup: [{filters: [...]}]}.
+ */
+export const RUNTIME_SURFACE = [
+  'extensions.setSubscriptionFilter',
+  'util.autoId',
+  'util.dynamodb.toMapValues',
+  'util.error',
+  'util.matches',
+  'util.transform.toSubscriptionFilter',
+] as const;
+
 /** AppSync's limit on one resolver or function's code. */
 export const MAX_CODE_BYTES = 32 * 1024;
 

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { codeEntries, MAX_CODE_BYTES } from '../../resolvers/manifest';
+import { codeEntries, MAX_CODE_BYTES, RUNTIME_SURFACE } from '../../resolvers/manifest';
 import { buildBundles, type Bundles } from './harness';
 
 let bundles: Bundles;
@@ -133,6 +133,34 @@ describe('resolver bundles', () => {
   it('bundles that use util import it from @aws-appsync/utils (User.faces needs nothing)', () => {
     const importers = bundles.built.filter((b) => readFileSync(b.file, 'utf8').includes('from "@aws-appsync/utils"'));
     expect(bundles.built.filter((b) => !importers.includes(b)).map((b) => b.code)).toEqual(['User.faces']);
+  });
+
+  it('the bundles call exactly RUNTIME_SURFACE of util / runtime / extensions', () => {
+    const used = new Set<string>();
+    for (const b of bundles.built) {
+      const sf = parse(b.file);
+      // Local names the bundle bound to util / runtime / extensions (esbuild renames: util2 …).
+      const bound = new Map<string, string>();
+      for (const st of sf.statements) {
+        if (ts.isImportDeclaration(st) && st.importClause?.namedBindings && ts.isNamedImports(st.importClause.namedBindings)) {
+          for (const el of st.importClause.namedBindings.elements) bound.set(el.name.text, (el.propertyName ?? el.name).text);
+        }
+      }
+      const visit = (node: ts.Node): void => {
+        if (ts.isPropertyAccessExpression(node) && !ts.isPropertyAccessExpression(node.parent)) {
+          const parts: string[] = [];
+          let e: ts.Expression = node;
+          while (ts.isPropertyAccessExpression(e)) {
+            parts.unshift(e.name.text);
+            e = e.expression;
+          }
+          if (ts.isIdentifier(e) && bound.has(e.text)) used.add([bound.get(e.text), ...parts].join('.'));
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(sf);
+    }
+    expect([...used].sort()).toEqual([...RUNTIME_SURFACE]);
   });
 
   it('bundles contain nothing APPSYNC_JS rejects', () => {
