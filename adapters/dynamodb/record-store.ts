@@ -49,7 +49,10 @@ import {
 } from './layout';
 
 export interface DynamoRecordStoreOptions {
-  /** Build it with `DynamoDBDocumentClient.from(client, {marshallOptions: {removeUndefinedValues: true}})`. */
+  /**
+   * Build it with `DynamoDBDocumentClient.from(client, {marshallOptions: {removeUndefinedValues: true}})`
+   * (the store also drops undefined values itself).
+   */
   client: DynamoDBDocumentClient;
   tableName: string;
   /** Registrations and their events expire this long after they started (ttl, epoch seconds). */
@@ -79,6 +82,20 @@ const epochSeconds = (iso: string | Date): number => {
   if (!Number.isFinite(ms)) throw new Error(`not a timestamp: ${String(iso)}`);
   return Math.floor(ms / 1000);
 };
+
+/**
+ * A copy without undefined values (nested too), so writes do not depend on the document
+ * client's `removeUndefinedValues` setting.
+ */
+export function withoutUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => v !== undefined).map(withoutUndefined) as T;
+  if (typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Item = {};
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) out[k] = withoutUndefined(v);
+    return out as T;
+  }
+  return value;
+}
 
 /** The record without the table's key attributes. */
 function strip<T>(item: Item): T {
@@ -153,19 +170,16 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   /** All items of a partition whose sort key starts with `prefix` (every page), in sort order. */
-  private async queryAll(pk: string, prefix?: string, projection?: string[]): Promise<Item[]> {
+  private async queryAll(pk: string, { prefix, keysOnly = false }: { prefix?: string; keysOnly?: boolean } = {}): Promise<Item[]> {
     const items: Item[] = [];
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: prefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :prefix)',
-      ExpressionAttributeNames: prefix === undefined ? { '#pk': PK } : { '#pk': PK, '#sk': SK },
+      ExpressionAttributeNames: prefix === undefined && !keysOnly ? { '#pk': PK } : { '#pk': PK, '#sk': SK },
       ExpressionAttributeValues: prefix === undefined ? { ':pk': pk } : { ':pk': pk, ':prefix': prefix },
+      ...(keysOnly ? { ProjectionExpression: '#pk, #sk' } : {}),
       ConsistentRead: true,
     };
-    if (projection) {
-      input.ProjectionExpression = projection.map((_, i) => `#p${i}`).join(', ');
-      projection.forEach((name, i) => (input.ExpressionAttributeNames![`#p${i}`] = name));
-    }
     let startKey: Item | undefined;
     do {
       const out = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
@@ -193,22 +207,22 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   private userItem(user: UserRecord): Item {
-    return {
+    return withoutUndefined({
       ...user,
       [PK]: userPk(user.userId),
       [SK]: PROFILE_SK,
       [GSI_PK]: statusGsiPk(user.status),
       [GSI_SK]: statusGsiSk(user.createdAt, user.userId),
-    };
+    });
   }
 
   private registrationItem(registration: RegistrationRecord): Item {
-    return {
+    return withoutUndefined({
       ...registration,
       [PK]: registrationPk(registration.registrationId),
       [SK]: REGISTRATION_SK,
       [TTL]: epochSeconds(registration.startedAt) + this.registrationTtlSeconds,
-    };
+    });
   }
 
   // ---- users ------------------------------------------------------------------------------
@@ -263,7 +277,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async deleteUserData(userId: string): Promise<number> {
-    const items = await this.queryAll(userPk(userId), undefined, [PK, SK]);
+    const items = await this.queryAll(userPk(userId), { keysOnly: true });
     await this.batchDelete(items.map((item) => ({ [PK]: item[PK], [SK]: item[SK] })));
     return items.filter((item) => typeof item[SK] === 'string' && item[SK].startsWith(FACE_PREFIX)).length;
   }
@@ -294,7 +308,7 @@ export class DynamoRecordStore implements RecordStore {
 
   async putFace(face: FaceRecordItem): Promise<void> {
     await this.client.send(
-      new PutCommand({ TableName: this.tableName, Item: { ...face, [PK]: userPk(face.userId), [SK]: faceSk(face.faceId) } }),
+      new PutCommand({ TableName: this.tableName, Item: withoutUndefined({ ...face, [PK]: userPk(face.userId), [SK]: faceSk(face.faceId) }) }),
     );
   }
 
@@ -303,7 +317,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async listFaces(userId: string): Promise<FaceRecordItem[]> {
-    return (await this.queryAll(userPk(userId), FACE_PREFIX)).map((item) => strip<FaceRecordItem>(item));
+    return (await this.queryAll(userPk(userId), { prefix: FACE_PREFIX })).map((item) => strip<FaceRecordItem>(item));
   }
 
   // ---- registrations ----------------------------------------------------------------------
@@ -335,12 +349,12 @@ export class DynamoRecordStore implements RecordStore {
       .send(
         new PutCommand({
           TableName: this.tableName,
-          Item: {
+          Item: withoutUndefined({
             ...fields,
             [PK]: registrationPk(event.registrationId),
             [SK]: eventSk(event.seq),
             [TTL]: epochSeconds(event.at) + this.registrationTtlSeconds,
-          },
+          }),
           ConditionExpression: 'attribute_not_exists(#pk)',
           ExpressionAttributeNames: { '#pk': PK },
         }),
@@ -349,7 +363,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async listEvents(registrationId: string): Promise<RegistrationProgress[]> {
-    const items = await this.queryAll(registrationPk(registrationId), EVENT_PREFIX);
+    const items = await this.queryAll(registrationPk(registrationId), { prefix: EVENT_PREFIX });
     return items.map((item) => {
       const event = strip<RegistrationProgress>(item);
       return { ...event, message: event.message ?? null, errorType: event.errorType ?? null };
@@ -363,12 +377,12 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async putAttempts(attempts: AuthAttempts, expectedVersion: number): Promise<void> {
-    const item = {
+    const item = withoutUndefined({
       ...attempts,
       [PK]: userPk(attempts.userId),
       [SK]: ATTEMPTS_SK,
       [TTL]: epochSeconds(this.clock.now()) + this.attemptsTtlSeconds,
-    };
+    });
     const condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
       expectedVersion === 0
         ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }

@@ -94,6 +94,14 @@ describe('users', () => {
     });
   });
 
+  it('drops undefined values (nested too) from written items', async () => {
+    ddb.on(PutCommand).resolves({});
+    await store.createUser({ ...user, properties: undefined, idCard: { imageKey: 'idcards/alice/c.jpg', similarity: 97, fullName: undefined } });
+    const item = ddb.commandCalls(PutCommand)[0]!.args[0].input.Item!;
+    expect(Object.keys(item)).not.toContain('properties');
+    expect(item.idCard).toStrictEqual({ imageKey: 'idcards/alice/c.jpg', similarity: 97 });
+  });
+
   it('createUser turns a failed condition into ConditionFailedError', async () => {
     ddb.on(PutCommand).rejects(ccf());
     await expect(store.createUser(user)).rejects.toBeInstanceOf(ConditionFailedError);
@@ -161,9 +169,9 @@ describe('deleteUserData', () => {
     expect(queries[0]!.args[0].input).toEqual({
       TableName: 'facegate',
       KeyConditionExpression: '#pk = :pk',
-      ExpressionAttributeNames: { '#pk': 'pk', '#p0': 'pk', '#p1': 'sk' },
+      ExpressionAttributeNames: { '#pk': 'pk', '#sk': 'sk' },
       ExpressionAttributeValues: { ':pk': 'USER#alice' },
-      ProjectionExpression: '#p0, #p1',
+      ProjectionExpression: '#pk, #sk',
       ConsistentRead: true,
       ExclusiveStartKey: undefined,
     });
