@@ -1,0 +1,114 @@
+/**
+ * A pool of model workers (node:worker_threads), one FaceAnalyzer each. Jobs queue FIFO and go to
+ * the first idle worker, so with N workers N images are analysed at once (one core each).
+ */
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { AnalyzeOptions } from './analyzer';
+import type { AnalyzeResult } from './types';
+
+export class ImageDecodeError extends Error {}
+
+interface Pending {
+  id: number;
+  bytes: Uint8Array;
+  opts: AnalyzeOptions;
+  resolve: (r: AnalyzeResult) => void;
+  reject: (e: Error) => void;
+}
+
+interface Slot {
+  worker: Worker;
+  busy: Pending | undefined;
+}
+
+export function defaultPoolSize(): number {
+  return Math.max(1, Math.min(2, os.availableParallelism()));
+}
+
+/**
+ * Worker bootstrap: the worker is TypeScript, so register tsx's ESM hooks inside the worker
+ * (execArgv `--import` does not reliably reach worker threads on Node 20), then import it.
+ */
+function bootstrap(workerFile: string): string {
+  const require = createRequire(import.meta.url);
+  const tsxApi = pathToFileURL(path.join(path.dirname(require.resolve('tsx/package.json')), 'dist', 'esm', 'api', 'index.mjs')).href;
+  return `import(${JSON.stringify(tsxApi)}).then((api) => { api.register(); return import(${JSON.stringify(pathToFileURL(workerFile).href)}); });`;
+}
+
+export class ModelPool {
+  private readonly slots: Slot[] = [];
+  private readonly queue: Pending[] = [];
+  private nextId = 1;
+  private closed = false;
+  readonly ready: Promise<void>;
+
+  constructor(readonly size: number = defaultPoolSize()) {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    const file = path.join(here, 'worker.ts');
+    const readies: Promise<void>[] = [];
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(bootstrap(file), { eval: true, execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')) });
+      const slot: Slot = { worker, busy: undefined };
+      this.slots.push(slot);
+      readies.push(
+        new Promise<void>((resolve, reject) => {
+          const onMessage = (m: { type?: string; message?: string }) => {
+            if (m.type === 'ready') {
+              worker.off('message', onMessage);
+              worker.on('message', (msg: { id: number; result?: AnalyzeResult; error?: { kind: string; message: string } }) => this.onResult(slot, msg));
+              resolve();
+            } else if (m.type === 'failed') reject(new Error(`model worker failed to load: ${m.message}`));
+          };
+          worker.on('message', onMessage);
+          worker.once('error', reject);
+        }),
+      );
+      worker.on('error', (e) => {
+        if (slot.busy) {
+          slot.busy.reject(e);
+          slot.busy = undefined;
+        }
+      });
+    }
+    this.ready = Promise.all(readies).then(() => undefined);
+    this.ready.catch(() => undefined);
+  }
+
+  analyze(bytes: Uint8Array, opts: AnalyzeOptions): Promise<AnalyzeResult> {
+    if (this.closed) return Promise.reject(new Error('model pool is closed'));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, bytes, opts, resolve, reject });
+      void this.ready.then(() => this.pump(), reject);
+    });
+  }
+
+  private pump(): void {
+    for (const slot of this.slots) {
+      if (slot.busy) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      slot.busy = job;
+      slot.worker.postMessage({ id: job.id, bytes: job.bytes, opts: job.opts });
+    }
+  }
+
+  private onResult(slot: Slot, msg: { id: number; result?: AnalyzeResult; error?: { kind: string; message: string } }): void {
+    const job = slot.busy;
+    slot.busy = undefined;
+    if (job && job.id === msg.id) {
+      if (msg.error) job.reject(msg.error.kind === 'decode' ? new ImageDecodeError(msg.error.message) : new Error(msg.error.message));
+      else job.resolve(msg.result as AnalyzeResult);
+    }
+    this.pump();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const p of this.queue.splice(0)) p.reject(new Error('model pool is closed'));
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  }
+}

@@ -1,0 +1,27 @@
+/** What the model layer reports per face, in model terms; operations turn it into AWS shapes. */
+export interface RawFace {
+  /** Ratios of image width/height, like Rekognition's BoundingBox. */
+  box: { left: number; top: number; width: number; height: number };
+  /** Detector score 0–1. */
+  score: number;
+  /** Degrees. */
+  pose: { roll: number; yaw: number; pitch: number };
+  /** 0–100, computed from pixels of the face box. */
+  quality: { brightness: number; sharpness: number };
+  /** Rekognition landmark type → ratios of image width/height. */
+  landmarks: { type: string; x: number; y: number }[];
+  /** Unit-length 128-d descriptor (only when requested). */
+  vector?: Float32Array;
+  age?: number;
+  gender?: { value: 'Male' | 'Female'; score: number };
+  emotions?: { emotion: string; score: number }[];
+  eyesOpen?: { value: boolean; confidence: number };
+  sunglasses?: { value: boolean; confidence: number };
+  mouthOpen?: { value: boolean; confidence: number };
+}
+
+export interface AnalyzeResult {
+  width: number;
+  height: number;
+  faces: RawFace[];
+}

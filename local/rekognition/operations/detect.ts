@@ -1,0 +1,41 @@
+/** DetectFaces and CompareFaces: no collection involved. */
+import { invalidParameter } from '../protocol';
+import { cosineToSimilarity, dot } from '../similarity';
+import { attributes, oneOf, threshold } from '../validate';
+import { analyzeImage, largestFace, QUALITY_FILTERS, qualityReasons, type Operation } from './context';
+import { boundingBox, comparedFace, confidence, faceDetail } from './shapes';
+
+/** AWS detects up to 100 faces per image (the largest ones). */
+const MAX_DETECTED = 100;
+
+export const DetectFaces: Operation = async (ctx, body) => {
+  const { all } = attributes(body);
+  const r = await analyzeImage(ctx, body.Image, { attributes: all, embed: false, maxFaces: MAX_DETECTED });
+  return { FaceDetails: r.faces.map((f) => faceDetail(f, all)) };
+};
+
+export const CompareFaces: Operation = async (ctx, body) => {
+  const min = threshold(body, 'SimilarityThreshold', 80);
+  const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'NONE');
+  // both images at once: with two workers they are analysed in parallel
+  const [src, tgt] = await Promise.all([
+    analyzeImage(ctx, body.SourceImage, { attributes: false, embed: true, maxFaces: 1 }, 'SourceImage'),
+    analyzeImage(ctx, body.TargetImage, { attributes: false, embed: true, maxFaces: MAX_DETECTED }, 'TargetImage'),
+  ]);
+  const s = largestFace(src);
+  if (qualityReasons(s, src.width, filter).length > 0) throw invalidParameter('The source image face does not meet the quality filter.');
+  const matches: { Similarity: number; Face: Record<string, unknown> }[] = [];
+  const unmatched: Record<string, unknown>[] = [];
+  for (const t of tgt.faces) {
+    if (qualityReasons(t, tgt.width, filter).length > 0) continue;
+    const sim = s.vector && t.vector ? cosineToSimilarity(dot(s.vector, t.vector)) : 0;
+    if (sim >= min) matches.push({ Similarity: Math.round(sim * 1e4) / 1e4, Face: comparedFace(t) });
+    else unmatched.push(comparedFace(t));
+  }
+  matches.sort((a, b) => b.Similarity - a.Similarity);
+  return {
+    SourceImageFace: { BoundingBox: boundingBox(s), Confidence: confidence(s) },
+    FaceMatches: matches,
+    UnmatchedFaces: unmatched,
+  };
+};

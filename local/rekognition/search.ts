@@ -1,0 +1,191 @@
+/**
+ * 1:N search over unit vectors (inner product = cosine).
+ *
+ * Exact search keeps every vector in one contiguous Float32Array (rows of `dim`) and scans it
+ * with a dot product per row; a removal moves the last row into the hole, so the scan never
+ * skips. Past `hnswThreshold` vectors an HNSW index (usearch) is built and kept up to date, and
+ * its candidates are re-scored exactly; below it the exact scan is both faster and perfect.
+ */
+import { createRequire } from 'node:module';
+import type * as Usearch from 'usearch';
+
+// usearch's ESM build cannot find its prebuilt binary (infinite recursion in getBuildDir); its
+// CommonJS build can, so load that one.
+const usearch = createRequire(import.meta.url)('usearch') as typeof Usearch;
+type Index = Usearch.Index;
+
+export interface Hit {
+  id: string;
+  cosine: number;
+}
+
+export interface VectorIndexOptions {
+  /** Build the HNSW index once the collection holds this many vectors (0 = never). */
+  hnswThreshold?: number;
+  connectivity?: number;
+  expansionAdd?: number;
+  expansionSearch?: number;
+}
+
+export const DEFAULT_HNSW_THRESHOLD = 50_000;
+
+/** Exact top-k by inner product over `count` rows of `data`. Returns row indices and scores. */
+export function exactTopK(data: Float32Array, dim: number, count: number, q: Float32Array, k: number, minScore = -Infinity): { rows: Int32Array; scores: Float32Array } {
+  const kk = Math.max(0, Math.min(k, count));
+  const rows = new Int32Array(kk).fill(-1);
+  const scores = new Float32Array(kk).fill(-Infinity);
+  if (kk === 0) return { rows, scores };
+  let worst = -Infinity;
+  let filled = 0;
+  for (let r = 0, off = 0; r < count; r++, off += dim) {
+    let s = 0;
+    for (let j = 0; j < dim; j++) s += (data[off + j] as number) * (q[j] as number);
+    if (s < minScore || (filled === kk && s <= worst)) continue;
+    // insertion into the sorted (descending) top-k buffer
+    let i = filled < kk ? filled++ : kk - 1;
+    while (i > 0 && (scores[i - 1] as number) < s) {
+      scores[i] = scores[i - 1] as number;
+      rows[i] = rows[i - 1] as number;
+      i--;
+    }
+    scores[i] = s;
+    rows[i] = r;
+    worst = filled === kk ? (scores[kk - 1] as number) : -Infinity;
+  }
+  return filled === kk ? { rows, scores } : { rows: rows.subarray(0, filled), scores: scores.subarray(0, filled) };
+}
+
+export class VectorIndex {
+  private data: Float32Array;
+  private ids: string[] = [];
+  private readonly rowOf = new Map<string, number>();
+  private hnsw: Index | undefined;
+  private readonly labelOf = new Map<string, bigint>();
+  private readonly idOfLabel = new Map<bigint, string>();
+  private nextLabel = 1n;
+  private readonly opts: Required<VectorIndexOptions>;
+
+  constructor(readonly dim: number, opts: VectorIndexOptions = {}) {
+    this.data = new Float32Array(dim * 1024);
+    this.opts = {
+      hnswThreshold: opts.hnswThreshold ?? DEFAULT_HNSW_THRESHOLD,
+      connectivity: opts.connectivity ?? 16,
+      expansionAdd: opts.expansionAdd ?? 128,
+      expansionSearch: opts.expansionSearch ?? 256,
+    };
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  get usesHnsw(): boolean {
+    return this.hnsw !== undefined;
+  }
+
+  has(id: string): boolean {
+    return this.rowOf.has(id);
+  }
+
+  vector(id: string): Float32Array | undefined {
+    const r = this.rowOf.get(id);
+    return r === undefined ? undefined : this.data.slice(r * this.dim, (r + 1) * this.dim);
+  }
+
+  add(id: string, v: Float32Array): void {
+    if (v.length !== this.dim) throw new Error(`vector has ${v.length} dimensions, expected ${this.dim}`);
+    if (this.rowOf.has(id)) this.remove(id);
+    const row = this.ids.length;
+    if ((row + 1) * this.dim > this.data.length) {
+      const grown = new Float32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data.set(v, row * this.dim);
+    this.ids.push(id);
+    this.rowOf.set(id, row);
+    if (this.hnsw) this.hnswAdd(id, v);
+    else if (this.opts.hnswThreshold > 0 && this.ids.length >= this.opts.hnswThreshold) this.buildHnsw();
+  }
+
+  remove(id: string): boolean {
+    const row = this.rowOf.get(id);
+    if (row === undefined) return false;
+    const last = this.ids.length - 1;
+    if (row !== last) {
+      const lastId = this.ids[last] as string;
+      this.data.copyWithin(row * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.ids[row] = lastId;
+      this.rowOf.set(lastId, row);
+    }
+    this.ids.pop();
+    this.rowOf.delete(id);
+    const label = this.labelOf.get(id);
+    if (this.hnsw && label !== undefined) {
+      this.hnsw.remove(label);
+      this.labelOf.delete(id);
+      this.idOfLabel.delete(label);
+    }
+    return true;
+  }
+
+  /** Top-k by cosine, best first, only hits with cosine ≥ minCosine. */
+  search(q: Float32Array, k: number, minCosine = -1): Hit[] {
+    if (this.hnsw && this.ids.length >= this.opts.hnswThreshold) return this.searchHnsw(q, k, minCosine);
+    return this.searchExact(q, k, minCosine);
+  }
+
+  searchExact(q: Float32Array, k: number, minCosine = -1): Hit[] {
+    const { rows, scores } = exactTopK(this.data, this.dim, this.ids.length, q, k, minCosine);
+    const out: Hit[] = [];
+    for (let i = 0; i < rows.length; i++) out.push({ id: this.ids[rows[i] as number] as string, cosine: scores[i] as number });
+    return out;
+  }
+
+  private searchHnsw(q: Float32Array, k: number, minCosine: number): Hit[] {
+    const hnsw = this.hnsw as Index;
+    const m = hnsw.search(q, Math.max(k, 16), 1);
+    const out: Hit[] = [];
+    for (let i = 0; i < m.keys.length; i++) {
+      const id = this.idOfLabel.get(m.keys[i] as bigint);
+      if (id === undefined) continue;
+      const row = this.rowOf.get(id) as number;
+      let s = 0;
+      for (let j = 0, off = row * this.dim; j < this.dim; j++) s += (this.data[off + j] as number) * (q[j] as number);
+      if (s >= minCosine) out.push({ id, cosine: s });
+    }
+    out.sort((a, b) => b.cosine - a.cosine);
+    return out.slice(0, k);
+  }
+
+  private hnswAdd(id: string, v: Float32Array): void {
+    const label = this.nextLabel++;
+    (this.hnsw as Index).add(label, v);
+    this.labelOf.set(id, label);
+    this.idOfLabel.set(label, id);
+  }
+
+  private buildHnsw(): void {
+    this.hnsw = new usearch.Index({
+      dimensions: this.dim,
+      metric: usearch.MetricKind.IP,
+      quantization: usearch.ScalarKind.F32,
+      connectivity: this.opts.connectivity,
+      expansion_add: this.opts.expansionAdd,
+      expansion_search: this.opts.expansionSearch,
+      multi: false,
+    });
+    const n = this.ids.length;
+    const keys = new BigUint64Array(n);
+    for (let r = 0; r < n; r++) {
+      const label = this.nextLabel++;
+      keys[r] = label;
+      const id = this.ids[r] as string;
+      this.labelOf.set(id, label);
+      this.idOfLabel.set(label, id);
+    }
+    const rows: Float32Array[] = [];
+    for (let r = 0; r < n; r++) rows.push(this.data.subarray(r * this.dim, (r + 1) * this.dim));
+    this.hnsw.add(keys, rows, 0);
+  }
+}
