@@ -2,6 +2,8 @@ import { fail } from './errors';
 
 /** Rekognition's UserId / ExternalImageId alphabet, so a userId can name faces and users as is. */
 const ID_PATTERN = /^[a-zA-Z0-9_.\-:]{1,128}$/;
+/** The registrationId is also the key to read a registration: it must be hard to guess. */
+const REGISTRATION_ID_PATTERN = /^[a-zA-Z0-9_.\-:]{16,128}$/;
 const MAX_PROPERTIES_BYTES = 4096;
 
 export function validateUserId(userId: unknown): string {
@@ -12,26 +14,32 @@ export function validateUserId(userId: unknown): string {
 }
 
 export function validateRegistrationId(registrationId: unknown): string {
-  if (typeof registrationId !== 'string' || !ID_PATTERN.test(registrationId)) {
-    fail('INVALID_INPUT', 'registrationId must be 1–128 characters of a-z A-Z 0-9 _ . - :', { field: 'registrationId' });
+  if (typeof registrationId !== 'string' || !REGISTRATION_ID_PATTERN.test(registrationId)) {
+    fail('INVALID_INPUT', 'registrationId must be 16–128 characters of a-z A-Z 0-9 _ . - : (a UUID, say)', { field: 'registrationId' });
   }
   return registrationId as string;
 }
 
-/** `properties` is AWSJSON: it must parse to a JSON object and stay small. */
-export function validateProperties(properties: string | null | undefined): string | undefined {
+/**
+ * `properties` is AWSJSON: a JSON object, at most 4 KB. AppSync hands AWSJSON arguments to
+ * resolvers already parsed, so it may arrive as an object or as its JSON text; it is stored as text.
+ */
+export function validateProperties(properties: unknown): string | undefined {
   if (properties === null || properties === undefined) return undefined;
-  if (Buffer.byteLength(properties, 'utf8') > MAX_PROPERTIES_BYTES) {
-    fail('INVALID_INPUT', `properties must be at most ${MAX_PROPERTIES_BYTES} bytes`, { field: 'properties', maxBytes: MAX_PROPERTIES_BYTES });
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(properties);
-  } catch {
-    fail('INVALID_INPUT', 'properties must be a JSON object', { field: 'properties' });
+  let parsed: unknown = properties;
+  if (typeof properties === 'string') {
+    try {
+      parsed = JSON.parse(properties);
+    } catch {
+      fail('INVALID_INPUT', 'properties must be a JSON object', { field: 'properties' });
+    }
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     fail('INVALID_INPUT', 'properties must be a JSON object', { field: 'properties' });
   }
-  return properties;
+  const text = JSON.stringify(parsed);
+  if (Buffer.byteLength(text, 'utf8') > MAX_PROPERTIES_BYTES) {
+    fail('INVALID_INPUT', `properties must be at most ${MAX_PROPERTIES_BYTES} bytes`, { field: 'properties', maxBytes: MAX_PROPERTIES_BYTES });
+  }
+  return text;
 }

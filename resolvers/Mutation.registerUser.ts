@@ -2,14 +2,14 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationRegisterUserArgs } from '../schema/generated/graphql';
-import { checkId, checkImage, checkOptionalId, checkProperties } from './lib/validate';
+import { checkId, checkImage, checkOptionalRegistrationId, checkProperties } from './lib/validate';
 
 export function request(ctx: Context<MutationRegisterUserArgs>): Record<string, never> {
   const input = ctx.args.input;
   checkId(input.userId, 'input.userId');
   checkImage(input.image, 'input.image');
   checkProperties(input.properties, 'input.properties');
-  const given = checkOptionalId(input.registrationId, 'input.registrationId');
+  const given = checkOptionalRegistrationId(input.registrationId, 'input.registrationId');
   ctx.stash.registrationId = given ?? util.autoId();
   return {};
 }

@@ -2,7 +2,7 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationRegisterWithIdCardArgs } from '../schema/generated/graphql';
-import { checkId, checkImage, checkOptionalId, checkProperties } from './lib/validate';
+import { checkId, checkImage, checkOptionalRegistrationId, checkProperties } from './lib/validate';
 
 export function request(ctx: Context<MutationRegisterWithIdCardArgs>): Record<string, never> {
   const input = ctx.args.input;
@@ -10,7 +10,7 @@ export function request(ctx: Context<MutationRegisterWithIdCardArgs>): Record<st
   checkImage(input.image, 'input.image');
   checkImage(input.idCard, 'input.idCard');
   checkProperties(input.properties, 'input.properties');
-  const given = checkOptionalId(input.registrationId, 'input.registrationId');
+  const given = checkOptionalRegistrationId(input.registrationId, 'input.registrationId');
   ctx.stash.registrationId = given ?? util.autoId();
   return {};
 }

@@ -2,13 +2,13 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationUpdatePhotoArgs } from '../schema/generated/graphql';
-import { checkId, checkImage, checkOptionalId } from './lib/validate';
+import { checkId, checkImage, checkOptionalRegistrationId } from './lib/validate';
 
 export function request(ctx: Context<MutationUpdatePhotoArgs>): Record<string, never> {
   const input = ctx.args.input;
   checkId(input.userId, 'input.userId');
   checkImage(input.image, 'input.image');
-  const given = checkOptionalId(input.registrationId, 'input.registrationId');
+  const given = checkOptionalRegistrationId(input.registrationId, 'input.registrationId');
   ctx.stash.registrationId = given ?? util.autoId();
   return {};
 }

@@ -16,7 +16,8 @@ export interface RegisterCommand {
   /** With an ID card: registerWithIdCard. */
   idCard?: ImageInput | null;
   registrationId: string;
-  properties?: string | null;
+  /** AWSJSON: AppSync passes it parsed (an object); JSON text is accepted too. */
+  properties?: unknown;
 }
 
 export const faceImageKey = (userId: string, faceId: string, contentType: string): string =>

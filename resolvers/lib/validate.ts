@@ -10,6 +10,11 @@ import type { ImageInput, InputMaybe } from '../../schema/generated/graphql';
 
 /** userId and registrationId: what the table keys and Rekognition ExternalImageId accept. */
 export const ID_PATTERN = '^[a-zA-Z0-9_.\\-:]{1,128}$';
+/**
+ * A client-chosen registrationId is also the key to read the registration through the
+ * `registration` query, so it must be hard to guess: at least 16 characters (use a UUID).
+ */
+export const REGISTRATION_ID_PATTERN = '^[a-zA-Z0-9_.\\-:]{16,128}$';
 /** Inline images: 1 MiB decoded. */
 export const MAX_INLINE_IMAGE_BYTES = 1048576;
 /** Base64 length of MAX_INLINE_IMAGE_BYTES bytes: 4 * ceil(1048576 / 3). */
@@ -44,6 +49,17 @@ export function checkOptionalId(value: unknown, field: string): string | null {
     return null;
   }
   return checkId(value, field);
+}
+
+/** An optional client-chosen registrationId: 16–128 id characters. */
+export function checkOptionalRegistrationId(value: unknown, field: string): string | null {
+  if (isBlank(value)) {
+    return null;
+  }
+  if (typeof value !== 'string' || !util.matches(REGISTRATION_ID_PATTERN, value)) {
+    invalid(field, field + ' must be 16-128 characters of letters, digits, _ . - : (a UUID, say)');
+  }
+  return value as string;
 }
 
 /** ImageInput: exactly one of s3Key (under uploads/) or base64 (at most 1 MiB decoded). */

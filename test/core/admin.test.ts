@@ -9,8 +9,8 @@ import { expectError } from '../support/helpers';
 describe('searchFaces', () => {
   it('finds the enrolled owners of a face, best first, at the given threshold', async () => {
     const world = createWorld();
-    const a = await register(world, { userId: 'ua', image: { s3Key: stageUpload(world, { person: 'alice' }) }, registrationId: 'r1' });
-    await register(world, { userId: 'ub', image: { s3Key: stageUpload(world, { person: 'bob' }) }, registrationId: 'r2' });
+    const a = await register(world, { userId: 'ua', image: { s3Key: stageUpload(world, { person: 'alice' }) }, registrationId: 'registration-00r1' });
+    await register(world, { userId: 'ub', image: { s3Key: stageUpload(world, { person: 'bob' }) }, registrationId: 'registration-00r2' });
     const matches = await searchFaces(world, { image: { s3Key: stageUpload(world, { person: 'alice' }) } });
     expect(matches).toEqual([{ userId: 'ua', faceId: a.faceId, similarity: SAME_PERSON }]);
     expect(await searchFaces(world, { image: { s3Key: stageUpload(world, { person: 'alice' }) }, threshold: 0, limit: 1 })).toHaveLength(1);
@@ -59,5 +59,19 @@ describe('config', () => {
 
   it('thresholds default to Rekognition-scale values', () => {
     expect(defaultConfig).toMatchObject({ duplicateThreshold: 95, idCardThreshold: 95, authThreshold: 99, minFaceConfidence: 90, maxPoseDegrees: 30 });
+  });
+});
+
+describe('registrationId', () => {
+  it('must be hard to guess when the client chooses it: 16 or more characters', async () => {
+    const world = createWorld();
+    await expectError(register(world, { userId: 'u1', image: { s3Key: stageUpload(world, { person: 'a' }) }, registrationId: 'short-id' }), 'INVALID_INPUT', { field: 'registrationId' });
+    expect(world.records.registrations.size).toBe(0);
+  });
+
+  it('accepts properties as AppSync passes AWSJSON (parsed) and stores them as JSON text', async () => {
+    const world = createWorld();
+    await register(world, { userId: 'u1', image: { s3Key: stageUpload(world, { person: 'a' }) }, registrationId: 'registration-0001', properties: { plan: 'gold' } });
+    expect(world.records.users.get('u1')?.properties).toBe('{"plan":"gold"}');
   });
 });

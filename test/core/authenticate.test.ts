@@ -169,7 +169,7 @@ describe('deleteUser', () => {
   it('erases faces, Rekognition user, images and records; the person can no longer sign in', async () => {
     const world = createWorld();
     await enrolled(world, 'u1', alice);
-    await updatePhoto(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: 'upd' });
+    await updatePhoto(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: 'registration-0upd' });
     world.records.attempts.set('u1', { userId: 'u1', failures: 1, windowStart: world.clock.now().toISOString(), version: 1 });
     const result = await deleteUser(world, 'u1');
     expect(result).toMatchObject({ userId: 'u1', deletedFaces: 2, deletedImages: 2 });
@@ -183,7 +183,7 @@ describe('deleteUser', () => {
   it('erases the ID card image too', async () => {
     const world = createWorld();
     world.images.put('uploads/id_card/c.jpg', world.images.bytes(stageUpload(world, alice)));
-    await register(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, idCard: { s3Key: 'uploads/id_card/c.jpg' }, registrationId: 'r' });
+    await register(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, idCard: { s3Key: 'uploads/id_card/c.jpg' }, registrationId: 'registration-000r' });
     expect(world.images.keys('idcards/u1/')).toHaveLength(1);
     expect((await deleteUser(world, 'u1')).deletedImages).toBe(2);
     expect(world.images.keys('idcards/u1/')).toEqual([]);

@@ -74,22 +74,22 @@ describe('registerUser', () => {
 
   it('accepts a small inline base64 image', async () => {
     const world = createWorld();
-    const result = await register(world, { userId: 'u1', image: { base64: fakeImageBase64(alice) }, registrationId: 'r1' });
+    const result = await register(world, { userId: 'u1', image: { base64: fakeImageBase64(alice) }, registrationId: 'registration-00r1' });
     expect(traces(world, 'u1').images).toEqual([`faces/u1/${result.faceId}.jpg`]);
   });
 
   describe('bad input changes nothing', () => {
     const cases: [string, (w: World) => RegisterCommand, string][] = [
-      ['both s3Key and base64', (w) => ({ userId: 'u1', image: { s3Key: stageUpload(w, alice), base64: fakeImageBase64(alice) }, registrationId: 'r' }), 'INVALID_INPUT'],
-      ['neither', () => ({ userId: 'u1', image: {}, registrationId: 'r' }), 'INVALID_INPUT'],
+      ['both s3Key and base64', (w) => ({ userId: 'u1', image: { s3Key: stageUpload(w, alice), base64: fakeImageBase64(alice) }, registrationId: 'registration-000r' }), 'INVALID_INPUT'],
+      ['neither', () => ({ userId: 'u1', image: {}, registrationId: 'registration-000r' }), 'INVALID_INPUT'],
       ['a userId Rekognition cannot carry', (w) => command(w, 'bad user!', alice), 'INVALID_INPUT'],
       ['properties that are not a JSON object', (w) => command(w, 'u1', alice, { properties: '[1,2]' }), 'INVALID_INPUT'],
       ['properties that are not JSON', (w) => command(w, 'u1', alice, { properties: '{nope' }), 'INVALID_INPUT'],
-      ['an s3Key outside uploads/', (w) => ({ userId: 'u1', image: { s3Key: 'faces/victim/x.jpg' }, registrationId: 'r' }), 'INVALID_INPUT'],
-      ['an s3Key that was never uploaded', () => ({ userId: 'u1', image: { s3Key: 'uploads/selfie/missing.jpg' }, registrationId: 'r' }), 'INVALID_IMAGE'],
-      ['base64 that is not an image', () => ({ userId: 'u1', image: { base64: Buffer.from('hello world').toString('base64') }, registrationId: 'r' }), 'INVALID_IMAGE'],
-      ['base64 that is not base64', () => ({ userId: 'u1', image: { base64: '%%%not base64%%%' }, registrationId: 'r' }), 'INVALID_IMAGE'],
-      ['inline image over the cap', () => ({ userId: 'u1', image: { base64: Buffer.alloc(1024 * 1024 + 10, 1).toString('base64') }, registrationId: 'r' }), 'IMAGE_TOO_LARGE'],
+      ['an s3Key outside uploads/', (w) => ({ userId: 'u1', image: { s3Key: 'faces/victim/x.jpg' }, registrationId: 'registration-000r' }), 'INVALID_INPUT'],
+      ['an s3Key that was never uploaded', () => ({ userId: 'u1', image: { s3Key: 'uploads/selfie/missing.jpg' }, registrationId: 'registration-000r' }), 'INVALID_IMAGE'],
+      ['base64 that is not an image', () => ({ userId: 'u1', image: { base64: Buffer.from('hello world').toString('base64') }, registrationId: 'registration-000r' }), 'INVALID_IMAGE'],
+      ['base64 that is not base64', () => ({ userId: 'u1', image: { base64: '%%%not base64%%%' }, registrationId: 'registration-000r' }), 'INVALID_IMAGE'],
+      ['inline image over the cap', () => ({ userId: 'u1', image: { base64: Buffer.alloc(1024 * 1024 + 10, 1).toString('base64') }, registrationId: 'registration-000r' }), 'IMAGE_TOO_LARGE'],
     ];
     it.each(cases)('%s', async (_, make, type) => {
       const world = createWorld();
@@ -109,7 +109,7 @@ describe('registerUser', () => {
     it('an uploaded object that is not an image type', async () => {
       const world = createWorld();
       world.images.put('uploads/selfie/x.gif', new Uint8Array([1, 2, 3]), 'image/gif');
-      await expectError(register(world, { userId: 'u1', image: { s3Key: 'uploads/selfie/x.gif' }, registrationId: 'r' }), 'INVALID_IMAGE');
+      await expectError(register(world, { userId: 'u1', image: { s3Key: 'uploads/selfie/x.gif' }, registrationId: 'registration-000r' }), 'INVALID_IMAGE');
     });
   });
 
@@ -267,7 +267,7 @@ describe('registerUser', () => {
 
     it('an abandoned PENDING reservation is taken over; a fresh one is not', async () => {
       const world = createWorld();
-      const stale = { userId: 'u1', status: 'PENDING' as const, faceIds: [], registrationId: 'dead', createdAt: '', updatedAt: world.clock.now().toISOString(), version: 0 };
+      const stale = { userId: 'u1', status: 'PENDING' as const, faceIds: [], registrationId: 'registration-dead', createdAt: '', updatedAt: world.clock.now().toISOString(), version: 0 };
       world.records.users.set('u1', stale);
       await expectError(register(world, command(world, 'u1', alice)), 'USER_ALREADY_EXISTS');
       world.clock.advance(world.config.pendingTtlSeconds + 1);

@@ -19,11 +19,11 @@ describe('stepHandler', () => {
         return world;
       },
     );
-    const response = await handler(event('registerUser', { input: { userId: 'u1', image: { base64: fakeImageBase64({ person: 'a' }) } } }, { registrationId: 'reg-1' }));
+    const response = await handler(event('registerUser', { input: { userId: 'u1', image: { base64: fakeImageBase64({ person: 'a' }) } } }, { registrationId: 'registration-reg-1' }));
     expect(response.error).toBeUndefined();
-    expect(response.result).toMatchObject({ userId: 'u1', registrationId: 'reg-1', status: 'SUCCEEDED' });
+    expect(response.result).toMatchObject({ userId: 'u1', registrationId: 'registration-reg-1', status: 'SUCCEEDED' });
     expect(traces(world, 'u1').profile?.status).toBe('ACTIVE');
-    await handler(event('registerUser', { input: { userId: 'u2', image: { base64: fakeImageBase64({ person: 'b' }) } } }, { registrationId: 'reg-2' }));
+    await handler(event('registerUser', { input: { userId: 'u2', image: { base64: fakeImageBase64({ person: 'b' }) } } }, { registrationId: 'registration-reg-2' }));
     expect(built).toBe(1);
   });
 

@@ -96,9 +96,9 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
 
   it.each([
     ['Mutation', 'createUploadUrl', { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } }, 'uploads'],
-    ['Mutation', 'registerUser', { input: { userId: 'u1', image: { s3Key: 'uploads/a' }, registrationId: 'r9' } }, 'register'],
-    ['Mutation', 'registerWithIdCard', { input: { userId: 'u1', image: { s3Key: 'uploads/a' }, idCard: { s3Key: 'uploads/b' }, registrationId: 'r9' } }, 'register'],
-    ['Mutation', 'updatePhoto', { input: { userId: 'u1', image: { base64: 'QUJD' }, registrationId: 'r9' } }, 'register'],
+    ['Mutation', 'registerUser', { input: { userId: 'u1', image: { s3Key: 'uploads/a' }, registrationId: 'registration-r9-0000' } }, 'register'],
+    ['Mutation', 'registerWithIdCard', { input: { userId: 'u1', image: { s3Key: 'uploads/a' }, idCard: { s3Key: 'uploads/b' }, registrationId: 'registration-r9-0000' } }, 'register'],
+    ['Mutation', 'updatePhoto', { input: { userId: 'u1', image: { base64: 'QUJD' }, registrationId: 'registration-r9-0000' } }, 'register'],
     ['Mutation', 'authenticate', { input: { userId: 'u1', image: { s3Key: 'uploads/a' } } }, 'authenticate'],
     ['Mutation', 'deleteUser', { userId: 'u1' }, 'admin'],
     ['Query', 'searchFaces', { image: { s3Key: 'uploads/a' }, limit: 5 }, 'admin'],
@@ -109,7 +109,7 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     expect(run.result).toEqual(value);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.dataSource).toMatchObject({ name: lambda, kind: 'AWS_LAMBDA', lambda });
-    const stash = ['registerUser', 'registerWithIdCard', 'updatePhoto'].includes(fieldName) ? { registrationId: 'r9' } : {};
+    const stash = ['registerUser', 'registerWithIdCard', 'updatePhoto'].includes(fieldName) ? { registrationId: 'registration-r9-0000' } : {};
     expect(calls[0]?.request).toEqual({ operation: 'Invoke', payload: { step: fieldName, args, identity: iamIdentity, stash } });
   });
 

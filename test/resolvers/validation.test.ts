@@ -137,8 +137,8 @@ describe('registrationId', () => {
   });
 
   it.each(codes)('%s stashes the given registrationId', async (code) => {
-    const ctx = await expectOk(code, input('reg-42:a.b_c'));
-    expect(ctx.stash).toEqual({ registrationId: 'reg-42:a.b_c' });
+    const ctx = await expectOk(code, input('registration-42:a.b_c'));
+    expect(ctx.stash).toEqual({ registrationId: 'registration-42:a.b_c' });
   });
 
   it.each(codes)('%s stashes a new id when none is given (absent or null)', async (code) => {
@@ -152,6 +152,9 @@ describe('registrationId', () => {
   it.each(codes)('%s rejects a malformed registrationId', async (code) => {
     await expectError(code, input('bad id'), 'INVALID_INPUT', invalid('input.registrationId'));
     await expectError(code, input('r'.repeat(129)), 'INVALID_INPUT', invalid('input.registrationId'));
+    // a guessable id would let others read the registration
+    await expectError(code, input('r'.repeat(15)), 'INVALID_INPUT', invalid('input.registrationId'));
+    await expectOk(code, input('r'.repeat(16)));
   });
 
   it('authenticate stashes nothing', async () => {
