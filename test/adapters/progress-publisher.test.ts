@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -148,6 +150,48 @@ describe('AppSyncProgressPublisher', () => {
     const { fetch } = stubFetch(502, 'Bad Gateway');
     const publisher = new AppSyncProgressPublisher({ graphqlUrl: 'https://x.example/graphql', region: 'eu-west-1', credentials, fetch });
     await expect(publisher.publish(event)).rejects.toThrow(/HTTP 502: Bad Gateway/);
+  });
+});
+
+describe('AppSyncProgressPublisher over real fetch', () => {
+  it('sends the signed headers unchanged, so a server can verify the signature', async () => {
+    const received: { headers: Record<string, string | string[] | undefined>; body: string; url: string }[] = [];
+    const server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        received.push({ headers: req.headers, body, url: req.url ?? '' });
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ data: { publishRegistrationProgress: event } }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const publisher = new AppSyncProgressPublisher({ graphqlUrl: `http://127.0.0.1:${port}/graphql`, region: 'eu-west-1', credentials });
+      await publisher.publish(event);
+
+      const got = received[0]!;
+      expect(got.url).toBe('/graphql');
+      const auth = String(got.headers.authorization);
+      const signedHeaders = /SignedHeaders=([^,]+)/.exec(auth)![1]!.split(';');
+      const date = String(got.headers['x-amz-date']);
+      // Re-sign what the server received, at the instant the client signed it.
+      const headers: Record<string, string> = {};
+      for (const h of signedHeaders) headers[h] = String(got.headers[h]);
+      const signer = new SignatureV4({ service: 'appsync', region: 'eu-west-1', credentials, sha256: Sha256 });
+      const signingDate = new Date(
+        Date.UTC(+date.slice(0, 4), +date.slice(4, 6) - 1, +date.slice(6, 8), +date.slice(9, 11), +date.slice(11, 13), +date.slice(13, 15)),
+      );
+      const expected = await signer.sign(
+        new HttpRequest({ method: 'POST', protocol: 'http:', hostname: '127.0.0.1', port, path: '/graphql', headers, body: got.body }),
+        { signingDate },
+      );
+      expect(auth).toBe(expected.headers.authorization);
+      expect(JSON.parse(got.body)).toMatchObject({ variables: { input: { registrationId: 'reg-1', seq: 3 } } });
+    } finally {
+      server.close();
+    }
   });
 });
 
