@@ -33,7 +33,11 @@ const isNotFound = (e: unknown): boolean => {
   return name === 'NotFound' || name === 'NoSuchKey' || status === 404;
 };
 
-/** `bucket/key` for x-amz-copy-source, each path segment URL-encoded (slashes kept). */
+/**
+ * `bucket/key` for x-amz-copy-source, each path segment URL-encoded (slashes kept), as S3 wants.
+ * s3rver decodes this header with decodeURI, so locally a source key with reserved characters
+ * (+ : ? # …) is not found; staged keys (uploads/<uuid>) have none.
+ */
 export const copySource = (bucket: string, key: string): string =>
   `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
