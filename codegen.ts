@@ -24,7 +24,7 @@ const config: CodegenConfig = {
         scalars: appsyncScalars,
         enumsAsTypes: true,
         useTypeImports: true,
-        avoidOptionals: { field: true, inputValue: false, object: true, defaultValue: false },
+        avoidOptionals: { field: true, inputValue: false, object: false, defaultValue: false },
         maybeValue: 'T | null',
         inputMaybeValue: 'T | null | undefined',
       },

@@ -7,5 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 120_000,
+    // Step Lambdas log JSON through Powertools; tests assert on outcomes, not on log noise.
+    env: { POWERTOOLS_LOG_LEVEL: 'SILENT' },
   },
 });

@@ -1,3 +1,4 @@
+import type { StepName } from './lib/contract';
 import type {
   MutationRegisterUserArgs,
   MutationRegisterWithIdCardArgs,
@@ -5,10 +6,10 @@ import type {
 } from '../schema/generated/graphql';
 import { register } from '../core/flows/register';
 import { updatePhoto } from '../core/flows/updatePhoto';
-import { registrationIdOf, stepHandler } from './lib/handler';
+import { registrationIdOf, stepHandler, type Step } from './lib/handler';
 
 /** Enrollment: IndexFaces, users, S3 writes. registerUser, registerWithIdCard, updatePhoto. */
-export const handler = stepHandler({
+export const registerSteps = {
   registerUser: (deps, event) => {
     const { input } = event.args as unknown as MutationRegisterUserArgs;
     return register(deps, { ...input, idCard: null, registrationId: registrationIdOf(event) });
@@ -21,4 +22,6 @@ export const handler = stepHandler({
     const { input } = event.args as unknown as MutationUpdatePhotoArgs;
     return updatePhoto(deps, { ...input, registrationId: registrationIdOf(event) });
   },
-});
+} satisfies Partial<Record<StepName, Step>>;
+
+export const handler = stepHandler(registerSteps);

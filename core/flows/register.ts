@@ -140,6 +140,8 @@ async function screenAndIndex(
   // Whatever was created is undone on failure, whichever call failed.
   const faceId = indexed.status === 'fulfilled' ? indexed.value.indexed?.faceId : undefined;
   if (faceId) undo.push('delete indexed face', () => faces.deleteFaces([faceId]));
+  // Even when CreateUser found the user existing: this request holds the userId's reservation,
+  // so a Rekognition user of that id can only be a leftover of an abandoned attempt.
   if (userCreated.status === 'fulfilled') undo.push('delete Rekognition user', () => faces.deleteUser(userId));
   const failure = firstRejection([indexed, duplicates, userCreated, cardFaces, cardSimilarity, cardFields]);
   if (failure) throw failure;

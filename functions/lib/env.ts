@@ -6,6 +6,8 @@ export interface FunctionEnv {
   /** The API's GraphQL URL for publishing progress; progress is only recorded without it. */
   graphqlUrl?: string;
   region: string;
+  /** How ID documents are read: `textract` (AnalyzeID, in AWS) or `none` (fields left empty). */
+  idDocumentReader: 'textract' | 'none';
 }
 
 export function readFunctionEnv(env: Record<string, string | undefined> = process.env): FunctionEnv {
@@ -17,5 +19,12 @@ export function readFunctionEnv(env: Record<string, string | undefined> = proces
     collectionId: env.COLLECTION_ID!,
     ...(env.GRAPHQL_URL ? { graphqlUrl: env.GRAPHQL_URL } : {}),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    idDocumentReader: idDocumentReaderOf(env.ID_DOCUMENT_READER),
   };
+}
+
+function idDocumentReaderOf(value: string | undefined): FunctionEnv['idDocumentReader'] {
+  if (value === undefined || value === '' || value === 'none') return 'none';
+  if (value === 'textract') return 'textract';
+  throw new Error(`ID_DOCUMENT_READER must be textract or none, got "${value}"`);
 }

@@ -6,6 +6,8 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppSyncProgressPublisher, NullProgressPublisher } from '../../adapters/appsync/progress-publisher';
 import { DynamoRecordStore } from '../../adapters/dynamodb/record-store';
 import { NoIdDocumentReader } from '../../adapters/id-document/no-id-document-reader';
+import { TextractIdDocumentReader } from '../../adapters/id-document/textract-id-document-reader';
+import { TextractClient } from '@aws-sdk/client-textract';
 import { RekognitionFaceEngine } from '../../adapters/rekognition/face-engine';
 import { S3ImageStore } from '../../adapters/s3/image-store';
 import { loadConfig } from '../../core/config';
@@ -34,7 +36,10 @@ export function createDeps(logger: Logger, env: Record<string, string | undefine
     // Path-style addressing where an endpoint is given (S3 stand-ins have no virtual hosts).
     images: new S3ImageStore({ client: new S3Client({ region, forcePathStyle: Boolean(env.AWS_ENDPOINT_URL_S3) }), bucket: fnEnv.bucketName }),
     publisher: fnEnv.graphqlUrl ? new AppSyncProgressPublisher({ graphqlUrl: fnEnv.graphqlUrl, region }) : new NullProgressPublisher(),
-    idReader: new NoIdDocumentReader(),
+    idReader:
+      fnEnv.idDocumentReader === 'textract'
+        ? new TextractIdDocumentReader({ client: new TextractClient({ region }), bucket: fnEnv.bucketName })
+        : new NoIdDocumentReader(),
     clock,
     ids: { newId: () => randomUUID() },
     config,

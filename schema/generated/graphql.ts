@@ -196,9 +196,9 @@ export type QueryFaceRecordsArgs = {
 
 
 export type QueryListUsersArgs = {
-  limit: InputMaybe<Scalars['Int']['input']>;
-  nextToken: InputMaybe<Scalars['String']['input']>;
-  status: InputMaybe<UserStatus>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+  status?: InputMaybe<UserStatus>;
 };
 
 
@@ -209,8 +209,8 @@ export type QueryRegistrationArgs = {
 
 export type QuerySearchFacesArgs = {
   image: ImageInput;
-  limit: InputMaybe<Scalars['Int']['input']>;
-  threshold: InputMaybe<Scalars['Float']['input']>;
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  threshold?: InputMaybe<Scalars['Float']['input']>;
 };
 
 

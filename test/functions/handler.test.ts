@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { FacegateError } from '../../core/errors';
-import { register } from '../../core/flows/register';
+import { registerSteps } from '../../functions/register';
+import { adminSteps } from '../../functions/admin';
+import { authenticateSteps } from '../../functions/authenticate';
+import { uploadSteps } from '../../functions/uploads';
 import type { StepEvent } from '../../functions/lib/contract';
 import { readFunctionEnv } from '../../functions/lib/env';
 import { registrationIdOf, stepHandler } from '../../functions/lib/handler';
@@ -13,7 +16,7 @@ describe('stepHandler', () => {
     const world = createWorld();
     let built = 0;
     const handler = stepHandler(
-      { registerUser: (deps, e) => register(deps, { ...(e.args.input as never), registrationId: registrationIdOf(e) }) },
+      registerSteps,
       () => {
         built += 1;
         return world;
@@ -52,6 +55,29 @@ describe('stepHandler', () => {
   });
 });
 
+describe('the four step Lambdas', () => {
+  it('run the flows from AppSync arguments, end to end on fakes', async () => {
+    const world = createWorld();
+    const deps = () => world;
+    const [register, authenticate, admin, uploads] = [stepHandler(registerSteps, deps), stepHandler(authenticateSteps, deps), stepHandler(adminSteps, deps), stepHandler(uploadSteps, deps)];
+    const image = (person: string) => ({ base64: fakeImageBase64({ person }) });
+
+    const ticket = await uploads(event('createUploadUrl', { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } }));
+    expect((ticket.result as { key: string }).key).toMatch(/^uploads\/selfie\//);
+    const registered = await register(event('registerUser', { input: { userId: 'u1', image: image('ada'), properties: { plan: 'gold' } } }, { registrationId: 'registration-0001' }));
+    expect(registered.result).toMatchObject({ userId: 'u1', kind: 'REGISTER', status: 'SUCCEEDED' });
+    const updated = await register(event('updatePhoto', { input: { userId: 'u1', image: image('ada') } }, { registrationId: 'registration-0002' }));
+    expect(updated.result).toMatchObject({ kind: 'UPDATE_PHOTO' });
+    const withCard = await register(event('registerWithIdCard', { input: { userId: 'u2', image: image('bo'), idCard: image('bo') } }, { registrationId: 'registration-0003' }));
+    expect(withCard.result).toMatchObject({ kind: 'REGISTER_WITH_ID_CARD', idCardSimilarity: 99.6 });
+    expect((await authenticate(event('authenticate', { input: { userId: 'u1', image: image('ada') } }))).result).toMatchObject({ authenticated: true });
+    expect((await authenticate(event('authenticate', { input: { userId: 'u1', image: image('bo') } }))).error?.type).toBe('FACE_MISMATCH');
+    expect((await admin(event('searchFaces', { image: image('ada') }))).result).toEqual([expect.objectContaining({ userId: 'u1' }), expect.objectContaining({ userId: 'u1' })]);
+    expect((await admin(event('deleteUser', { userId: 'u1' }))).result).toMatchObject({ userId: 'u1', deletedFaces: 2 });
+    expect((await admin(event('deleteUser', { userId: 'u1' }))).error?.type).toBe('USER_NOT_FOUND');
+  });
+});
+
 describe('function environment', () => {
   it('names every missing variable', () => {
     expect(() => readFunctionEnv({ TABLE_NAME: 't' })).toThrow('Missing environment: BUCKET_NAME, COLLECTION_ID');
@@ -64,6 +90,9 @@ describe('function environment', () => {
       collectionId: 'c',
       graphqlUrl: 'http://x/graphql',
       region: 'eu-west-1',
+      idDocumentReader: 'none',
     });
+    expect(readFunctionEnv({ TABLE_NAME: 't', BUCKET_NAME: 'b', COLLECTION_ID: 'c', ID_DOCUMENT_READER: 'textract' }).idDocumentReader).toBe('textract');
+    expect(() => readFunctionEnv({ TABLE_NAME: 't', BUCKET_NAME: 'b', COLLECTION_ID: 'c', ID_DOCUMENT_READER: 'ocr' })).toThrow(/textract or none/);
   });
 });
