@@ -96,3 +96,13 @@ describe('function environment', () => {
     expect(() => readFunctionEnv({ TABLE_NAME: 't', BUCKET_NAME: 'b', COLLECTION_ID: 'c', ID_DOCUMENT_READER: 'ocr' })).toThrow(/textract or none/);
   });
 });
+
+describe('the manifest and the step Lambdas agree', () => {
+  it('each Lambda data source lists exactly the steps its handler serves', async () => {
+    const { dataSources } = await import('../../resolvers/manifest');
+    const tables: Record<string, object> = { register: registerSteps, authenticate: authenticateSteps, admin: adminSteps, uploads: uploadSteps };
+    const lambdas = dataSources.flatMap((d) => (d.kind === 'AWS_LAMBDA' ? [d] : []));
+    expect(lambdas.map((d) => d.lambda).sort()).toEqual(Object.keys(tables).sort());
+    for (const d of lambdas) expect([...d.steps].sort(), d.lambda).toEqual(Object.keys(tables[d.lambda]!).sort());
+  });
+});
