@@ -1,7 +1,10 @@
 import type { RegistrationKind, RegistrationResult } from '../schema/generated/graphql';
 import type { Deps } from './deps';
 import { FacegateError, fail, isConditionFailed, isFacegateError } from './errors';
+import type { ResolvedImage } from './images';
 import type { RegistrationRecord } from './ports';
+import { ProgressReporter } from './progress';
+import { Undo } from './undo';
 
 /**
  * A registration's lifecycle, keyed by its registrationId (the client's idempotency token):
@@ -68,4 +71,68 @@ export function toFacegateError(deps: Deps, error: unknown, context: Record<stri
   if (isFacegateError(error)) return error;
   deps.logger.error('unexpected failure', { ...context, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
   return new FacegateError('INTERNAL', 'An unexpected error occurred; nothing was changed', {});
+}
+
+export interface RegistrationRun {
+  registrationId: string;
+  userId: string;
+  kind: RegistrationKind;
+  /** The client's staged uploads, removed once the registration succeeded. */
+  staged: (ResolvedImage | undefined)[];
+}
+
+const STARTED: Record<RegistrationKind, string> = {
+  REGISTER: 'Registration started',
+  REGISTER_WITH_ID_CARD: 'Registration with ID card started',
+  UPDATE_PHOTO: 'Photo update started',
+};
+
+/**
+ * The frame every registration runs in: begin (or replay), STARTED, the body, then either
+ * SUCCEEDED with the outcome recorded, or the undo stack run in reverse, the error recorded and
+ * COMPLETED/FAILED published. Progress is flushed before returning, so a subscriber has every
+ * event by the time the mutation answers.
+ */
+export async function runRegistration(
+  deps: Deps,
+  run: RegistrationRun,
+  body: (progress: ProgressReporter, undo: Undo) => Promise<RegistrationResult>,
+): Promise<RegistrationResult> {
+  const { registrationId, userId, kind } = run;
+  const begun = await beginRegistration(deps, registrationId, userId, kind);
+  if ('replay' in begun) return begun.replay;
+
+  const progress = new ProgressReporter(deps, registrationId, userId);
+  const undo = new Undo();
+  progress.emit('STARTED', 'SUCCEEDED', STARTED[kind]);
+  try {
+    const result = await body(progress, undo);
+    await finishRegistration(deps, begun.record, result);
+    progress.emit('COMPLETED', 'SUCCEEDED', `Face ${result.faceId} enrolled`);
+    await progress.flush();
+    await discardStagedUploads(deps, run.staged);
+    return result;
+  } catch (caught) {
+    const error = toFacegateError(deps, caught, { registrationId, userId, flow: kind });
+    if (undo.size > 0) {
+      progress.emit('ROLLBACK', 'STARTED');
+      const failed = await undo.run(deps.logger, { registrationId, userId });
+      progress.emit('ROLLBACK', failed.length === 0 ? 'SUCCEEDED' : 'FAILED', failed.length === 0 ? 'Nothing was kept' : `Could not undo: ${failed.join(', ')}`);
+    }
+    await finishRegistration(deps, begun.record, error);
+    progress.emit('COMPLETED', 'FAILED', error.message, error.type);
+    await progress.flush();
+    throw error;
+  }
+}
+
+/** Staged uploads have served their purpose once copied; their lifecycle rule is the backstop. */
+async function discardStagedUploads(deps: Deps, used: (ResolvedImage | undefined)[]): Promise<void> {
+  const keys = used.flatMap((image) => (image?.stagedKey ? [image.stagedKey] : []));
+  if (keys.length === 0) return;
+  try {
+    await deps.images.delete(keys);
+  } catch (error) {
+    deps.logger.warn('staged upload not removed (lifecycle will expire it)', { error: String(error) });
+  }
 }

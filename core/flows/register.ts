@@ -3,10 +3,10 @@ import type { Deps } from '../deps';
 import { fail, isConditionFailed } from '../errors';
 import { extensionOf, resolveImage, type ResolvedImage } from '../images';
 import type { FaceDetail, FaceMatch, IdCardRecord, IndexOutcome, UserRecord } from '../ports';
-import { ProgressReporter } from '../progress';
-import { beginRegistration, findReplay, finishRegistration, toFacegateError } from '../registration';
+import type { ProgressReporter } from '../progress';
+import { findReplay, runRegistration } from '../registration';
 import { registrationPolicy, screenSingleFace, toFaceQuality, type ScreenPolicy } from '../screening';
-import { Undo } from '../undo';
+import type { Undo } from '../undo';
 import { validateProperties, validateRegistrationId, validateUserId } from '../validation';
 import { settle, firstRejection, value } from './settle';
 
@@ -44,36 +44,12 @@ export async function register(deps: Deps, cmd: RegisterCommand): Promise<Regist
     cmd.idCard ? resolveImage(deps, cmd.idCard, 'idCard') : Promise.resolve(undefined),
   ]);
 
-  const begun = await beginRegistration(deps, registrationId, userId, kind);
-  if ('replay' in begun) return begun.replay;
-
-  const progress = new ProgressReporter(deps, registrationId, userId);
-  const undo = new Undo();
-  progress.emit('STARTED', 'SUCCEEDED', kind === 'REGISTER' ? 'Registration started' : 'Registration with ID card started');
-  try {
+  return runRegistration(deps, { registrationId, userId, kind, staged: [selfie, card] }, async (progress, undo) => {
     const reservation = await reserveUser(deps, userId, registrationId, properties);
     undo.push('release user reservation', () => deps.records.deleteUserIfRegistration(userId, registrationId));
-
     const screened = await screenAndIndex(deps, progress, undo, { userId, registrationId, selfie, card });
-    const result = await enroll(deps, progress, undo, { userId, registrationId, kind, selfie, card, reservation, ...screened });
-
-    await finishRegistration(deps, begun.record, result);
-    progress.emit('COMPLETED', 'SUCCEEDED', `Registered face ${result.faceId}`);
-    await progress.flush();
-    await discardStagedUploads(deps, [selfie, card]);
-    return result;
-  } catch (caught) {
-    const error = toFacegateError(deps, caught, { registrationId, userId, flow: kind });
-    if (undo.size > 0) {
-      progress.emit('ROLLBACK', 'STARTED');
-      const failed = await undo.run(deps.logger, { registrationId, userId });
-      progress.emit('ROLLBACK', failed.length === 0 ? 'SUCCEEDED' : 'FAILED', failed.length === 0 ? 'Nothing was kept' : `Could not undo: ${failed.join(', ')}`);
-    }
-    await finishRegistration(deps, begun.record, error);
-    progress.emit('COMPLETED', 'FAILED', error.message, error.type);
-    await progress.flush();
-    throw error;
-  }
+    return enroll(deps, progress, undo, { userId, registrationId, kind, selfie, card, reservation, ...screened });
+  });
 }
 
 async function reserveUser(deps: Deps, userId: string, registrationId: string, properties: string | undefined): Promise<UserRecord> {
@@ -171,7 +147,7 @@ async function screenAndIndex(
 }
 
 /** The FaceDetail IndexFaces returns is exactly DetectFaces' ALL: screen on it. */
-function screenIndexed(outcome: IndexOutcome, policy: ScreenPolicy, progress: ProgressReporter): FaceDetail {
+export function screenIndexed(outcome: IndexOutcome, policy: ScreenPolicy, progress: ProgressReporter): FaceDetail {
   const all = [...(outcome.indexed ? [outcome.indexed.detail] : []), ...outcome.unindexed.map((u) => u.detail)];
   try {
     const face = screenSingleFace(all, policy, 'image');
@@ -281,16 +257,5 @@ async function settleTwins(deps: Deps, twins: FaceMatch[], userId: string, faceI
       progress.emit('DUPLICATE_CHECK', 'FAILED', 'This face was registered concurrently', 'FACE_ALREADY_REGISTERED');
       fail('FACE_ALREADY_REGISTERED', 'This face is already registered to another user', {});
     }
-  }
-}
-
-/** Staged uploads have served their purpose once copied; their lifecycle rule is the backstop. */
-export async function discardStagedUploads(deps: Deps, used: (ResolvedImage | undefined)[]): Promise<void> {
-  const keys = used.flatMap((image) => (image?.stagedKey ? [image.stagedKey] : []));
-  if (keys.length === 0) return;
-  try {
-    await deps.images.delete(keys);
-  } catch (error) {
-    deps.logger.warn('staged upload not removed (lifecycle will expire it)', { error: String(error) });
   }
 }

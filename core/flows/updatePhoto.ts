@@ -4,12 +4,10 @@ import { fail, isConditionFailed } from '../errors';
 import { resolveImage } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
 import type { UserRecord } from '../ports';
-import { ProgressReporter } from '../progress';
-import { beginRegistration, findReplay, finishRegistration, toFacegateError } from '../registration';
-import { registrationPolicy, screenSingleFace, toFaceQuality } from '../screening';
-import { Undo } from '../undo';
+import { findReplay, runRegistration } from '../registration';
+import { registrationPolicy, toFaceQuality } from '../screening';
 import { validateRegistrationId, validateUserId } from '../validation';
-import { discardStagedUploads, faceImageKey } from './register';
+import { faceImageKey, screenIndexed } from './register';
 import { firstRejection, settle, value } from './settle';
 import { verifyIdentity } from './verifyIdentity';
 
@@ -31,14 +29,8 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
   const earlier = await findReplay(deps, registrationId, userId, 'UPDATE_PHOTO');
   if (earlier) return earlier;
   const selfie = await resolveImage(deps, cmd.image, 'image');
-  const begun = await beginRegistration(deps, registrationId, userId, 'UPDATE_PHOTO');
-  if ('replay' in begun) return begun.replay;
-
   const { faces, records, images, config, clock } = deps;
-  const progress = new ProgressReporter(deps, registrationId, userId);
-  const undo = new Undo();
-  progress.emit('STARTED', 'SUCCEEDED', 'Photo update started');
-  try {
+  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', staged: [selfie] }, async (progress, undo) => {
     const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), records.getUser(userId)]);
     const enrolledFaces = records.listFaces(userId);
     enrolledFaces.catch(() => undefined);
@@ -54,16 +46,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     const failure = firstRejection([indexed, verified]);
     if (failure) throw failure;
 
-    const outcome = value(indexed);
-    const all = [...(outcome.indexed ? [outcome.indexed.detail] : []), ...outcome.unindexed.map((u) => u.detail)];
-    let face;
-    try {
-      face = screenSingleFace(all, registrationPolicy(config), 'image');
-      if (!faceId) fail('POOR_QUALITY', 'The face in image could not be indexed', { field: 'image', reasons: outcome.unindexed.flatMap((u) => u.reasons) });
-    } catch (error) {
-      progress.emit('SCREENING', 'FAILED', error instanceof Error ? error.message : String(error));
-      throw error;
-    }
+    const face = screenIndexed(value(indexed), registrationPolicy(config), progress);
     progress.emit('SCREENING', 'SUCCEEDED', 'One clear face');
 
     const match = value(verified);
@@ -107,7 +90,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     progress.emit('SAVING', 'SUCCEEDED');
 
     await evictFaces(deps, userId, evicted, await enrolledFaces.catch(() => []));
-    const result: RegistrationResult = {
+    return {
       registrationId,
       userId,
       kind: 'UPDATE_PHOTO',
@@ -117,24 +100,8 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
       idCardSimilarity: null,
       removedFaceIds: evicted,
       completedAt: now,
-    };
-    await finishRegistration(deps, begun.record, result);
-    progress.emit('COMPLETED', 'SUCCEEDED', `Photo updated: face ${faceId}`);
-    await progress.flush();
-    await discardStagedUploads(deps, [selfie]);
-    return result;
-  } catch (caught) {
-    const error = toFacegateError(deps, caught, { registrationId, userId, flow: 'UPDATE_PHOTO' });
-    if (undo.size > 0) {
-      progress.emit('ROLLBACK', 'STARTED');
-      const failed = await undo.run(deps.logger, { registrationId, userId });
-      progress.emit('ROLLBACK', failed.length === 0 ? 'SUCCEEDED' : 'FAILED', failed.length === 0 ? 'Nothing was kept' : `Could not undo: ${failed.join(', ')}`);
-    }
-    await finishRegistration(deps, begun.record, error);
-    progress.emit('COMPLETED', 'FAILED', error.message, error.type);
-    await progress.flush();
-    throw error;
-  }
+    } satisfies RegistrationResult;
+  });
 }
 
 /**
