@@ -44,6 +44,13 @@ export function estimateMouthOpen(mesh: Point[]): { value: boolean; confidence: 
   return { value: ratio >= MOUTH_OPEN_RATIO, confidence: Math.min(99, 50 + (Math.abs(ratio - MOUTH_OPEN_RATIO) / MOUTH_OPEN_RATIO) * 50) };
 }
 
+/** Centres of the eye on the image's left and the one on its right (mean of each eye's ring). */
+export function eyeCentres(mesh: Point[]): [Point, Point] | undefined {
+  if (mesh.length < 468) return undefined;
+  const a = mean(mesh, MESH.eyeA.ring), b = mean(mesh, MESH.eyeB.ring);
+  return a[0] <= b[0] ? [a, b] : [b, a];
+}
+
 /** Rekognition's landmark set ("Left" = the side on the image's left), as image ratios. */
 export function meshLandmarks(mesh: Point[], width: number, height: number): { type: string; x: number; y: number }[] {
   if (mesh.length < 468) return [];

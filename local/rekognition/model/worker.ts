@@ -21,6 +21,7 @@ if (!port) throw new Error('model/worker.ts must run in a worker thread');
 
 try {
   const analyzer = await FaceAnalyzer.load();
+  if (process.env.REKOGNITION_WARMUP !== '0') await analyzer.warmup();
   port.on('message', (job: Job) => {
     analyzer.analyze(job.bytes, job.opts).then(
       (result) => port.postMessage({ id: job.id, result }),

@@ -1,0 +1,256 @@
+/**
+ * `npm run bench:engine [-- --full] [-- --skip-search] [-- --skip-model]`
+ *
+ * One run prints: per-image latency (median, p90) for DetectFaces (DEFAULT and ALL) and
+ * IndexFaces through the SDK; throughput with 1 and 2 model workers; verification accuracy at
+ * thresholds 80/95/99, false accepts at 99, genuine acceptance at 95/99 and rank-1
+ * identification on ../shared/faces; 1:N search latency and recall@1 for brute force vs the
+ * usearch HNSW index at 10k / 100k (and 1M with --full) random and face-like vectors.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+import { CreateCollectionCommand, DetectFacesCommand, IndexFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import type * as Usearch from 'usearch';
+import { startRekognitionServer } from '../local/rekognition/index';
+import { ModelPool } from '../local/rekognition/model/pool';
+import { cosineToSimilarity, KNOTS } from '../local/rekognition/similarity';
+import { exactTopK } from '../local/rekognition/search';
+import { facesDir, haveFaces, identities, pairs, read, repoRoot } from './lib/faces';
+import { ms, pct, quantile, summary } from './lib/stats';
+import { clusteredVectors, randomVectors } from './lib/vectors';
+
+const usearch = createRequire(import.meta.url)('usearch') as typeof Usearch;
+
+const { values: args } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    'skip-search': { type: 'boolean', default: false },
+    'skip-model': { type: 'boolean', default: false },
+    queries: { type: 'string', default: '200' },
+  },
+});
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+const out = (s = '') => console.log(s);
+
+function benchImages(): { name: string; bytes: Buffer }[] {
+  if (haveFaces()) return identities().map((i) => ({ name: i.file, bytes: read(i.file) }));
+  console.warn(`!! ${facesDir} is missing: latency uses the face-api demo photos only; accuracy is skipped`);
+  const demo = path.join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
+  return [1, 2, 3, 4, 5, 6].map((i) => ({ name: `sample${i}.jpg`, bytes: fs.readFileSync(path.join(demo, `sample${i}.jpg`)) }));
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, performance.now() - t];
+}
+
+async function latencyAndThroughput(images: { name: string; bytes: Buffer }[]): Promise<void> {
+  out('## Model latency (through @aws-sdk/client-rekognition, one request at a time, 1 worker)');
+  out(`images: ${images.length} (${haveFaces() ? 'shared/faces identities.csv' : 'face-api demo'}), sizes ${Math.min(...images.map((i) => i.bytes.length)) >> 10}–${Math.max(...images.map((i) => i.bytes.length)) >> 10} KB`);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
+  const t0 = performance.now();
+  let server = await startRekognitionServer({ dataDir, workers: 1, log: false });
+  out(`server start incl. model load + warm-up (1 worker): ${ms(performance.now() - t0)}`);
+  let client = new RekognitionClient({ endpoint: server.url, region: 'us-east-1', credentials });
+  await client.send(new CreateCollectionCommand({ CollectionId: 'bench' }));
+  const rows: [string, number[]][] = [['DetectFaces DEFAULT', []], ['DetectFaces ALL', []], ['IndexFaces (MaxFaces 1, AUTO)', []]];
+  for (const img of images) {
+    (rows[0] as [string, number[]])[1].push((await timed(() => client.send(new DetectFacesCommand({ Image: { Bytes: img.bytes } }))))[1]);
+    (rows[1] as [string, number[]])[1].push((await timed(() => client.send(new DetectFacesCommand({ Image: { Bytes: img.bytes }, Attributes: ['ALL'] }))))[1]);
+    (rows[2] as [string, number[]])[1].push(
+      (await timed(() => client.send(new IndexFacesCommand({ CollectionId: 'bench', Image: { Bytes: img.bytes }, MaxFaces: 1, QualityFilter: 'AUTO' }))))[1],
+    );
+  }
+  out('| operation | median | p90 |');
+  out('|---|---|---|');
+  for (const [name, xs] of rows) {
+    const s = summary(xs);
+    out(`| ${name} | ${ms(s.median)} | ${ms(s.p90)} |`);
+  }
+  out();
+  out('## Throughput (IndexFaces, all images, 4 requests in flight)');
+  const tput: number[] = [];
+  for (const workers of [1, 2]) {
+    if (workers !== 1) {
+      await server.close();
+      server = await startRekognitionServer({ dataDir, workers, log: false });
+      client = new RekognitionClient({ endpoint: server.url, region: 'us-east-1', credentials });
+    }
+    const queue = [...images, ...images];
+    const t = performance.now();
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        for (let img = queue.shift(); img; img = queue.shift()) {
+          await client.send(new IndexFacesCommand({ CollectionId: 'bench', Image: { Bytes: img.bytes }, MaxFaces: 1 }));
+        }
+      }),
+    );
+    const perSec = (images.length * 2) / ((performance.now() - t) / 1000);
+    tput.push(perSec);
+    out(`${workers} worker${workers > 1 ? 's' : ''}: ${perSec.toFixed(1)} images/s`);
+  }
+  out(`speed-up 2 vs 1 worker: ×${((tput[1] as number) / (tput[0] as number)).toFixed(2)} (${os.availableParallelism()} cores)`);
+  out(`RSS of this process (server + 2 model workers): ${(process.memoryUsage().rss / 1e6).toFixed(0)} MB`);
+  await server.close();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  out();
+}
+
+async function accuracy(): Promise<void> {
+  if (!haveFaces()) {
+    console.warn(`!! ${facesDir} is missing: skipping verification accuracy and rank-1`);
+    return;
+  }
+  out('## Verification on ../shared/faces/pairs.csv');
+  out('(vectors from the same worker pool the service uses; similarity = the service\'s cosine→0–100 map)');
+  const pool = new ModelPool(2);
+  await pool.ready;
+  const ps = pairs();
+  const ids = identities();
+  const files = [...new Set([...ps.flatMap((p) => [p.a, p.b]), ...ids.map((i) => i.file)])];
+  const vec = new Map<string, Float32Array>();
+  const noFace: string[] = [];
+  await Promise.all(
+    files.map(async (f) => {
+      const r = await pool.analyze(read(f), { attributes: false, embed: true, maxFaces: 1 });
+      const v = r.faces[0]?.vector;
+      if (v) vec.set(f, v);
+      else noFace.push(f);
+    }),
+  );
+  await pool.close();
+  const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
+  const gen: number[] = [];
+  const imp: number[] = [];
+  let missing = 0;
+  for (const p of ps) {
+    const a = vec.get(p.a), b = vec.get(p.b);
+    if (!a || !b) {
+      missing++;
+      continue;
+    }
+    (p.same ? gen : imp).push(cos(a, b));
+  }
+  gen.sort((x, y) => x - y);
+  imp.sort((x, y) => x - y);
+  out(`pairs: ${gen.length} genuine, ${imp.length} impostor; ${missing} pairs skipped (no face found in ${noFace.length} photos${noFace.length ? `: ${noFace.join(', ')}` : ''})`);
+  const q = (xs: number[], p: number) => quantile(xs, p).toFixed(4);
+  out(`cosine genuine: min ${q(gen, 0)} p1 ${q(gen, 0.01)} p5 ${q(gen, 0.05)} p10 ${q(gen, 0.1)} p50 ${q(gen, 0.5)}`);
+  out(`cosine impostor: p50 ${q(imp, 0.5)} p95 ${q(imp, 0.95)} p99 ${q(imp, 0.99)} max ${q(imp, 1)}`);
+  let best = { acc: 0, t: 0 };
+  for (let t = 0.85; t < 0.99; t += 0.0005) {
+    const acc = (gen.filter((x) => x >= t).length + imp.filter((x) => x < t).length) / (gen.length + imp.length);
+    if (acc > best.acc) best = { acc, t };
+  }
+  out(`best single cosine threshold: ${best.t.toFixed(4)} → accuracy ${pct(best.acc)} (knots in use: ${KNOTS.map(([c, s]) => `${c}→${s}`).join(', ')})`);
+  out();
+  out('| threshold | TAR (genuine accepted) | FAR (impostors accepted) | false accepts | accuracy |');
+  out('|---|---|---|---|---|');
+  const gs = gen.map(cosineToSimilarity), is = imp.map(cosineToSimilarity);
+  for (const th of [50, 70, 80, 85, 90, 95, 97, 99, 99.5]) {
+    const ta = gs.filter((s) => s >= th).length, fa = is.filter((s) => s >= th).length;
+    out(`| ${th} | ${pct(ta / gs.length)} | ${pct(fa / is.length)} | ${fa} | ${pct((ta + is.length - fa) / (gs.length + is.length))} |`);
+  }
+  out();
+  // rank-1 identification, leave-one-out over identities with ≥ 2 photos
+  const byId = new Map<string, string[]>();
+  for (const i of ids) if (vec.has(i.file)) byId.set(i.identity, [...(byId.get(i.identity) ?? []), i.file]);
+  const gallery = ids.filter((i) => vec.has(i.file));
+  let probes = 0, correct = 0;
+  for (const p of gallery) {
+    if ((byId.get(p.identity)?.length ?? 0) < 2) continue;
+    probes++;
+    let bestId = '', bestS = -2;
+    for (const g of gallery) {
+      if (g.file === p.file) continue;
+      const s = cos(vec.get(p.file) as Float32Array, vec.get(g.file) as Float32Array);
+      if (s > bestS) [bestS, bestId] = [s, g.identity];
+    }
+    if (bestId === p.identity) correct++;
+  }
+  out(`rank-1 identification (leave-one-out, ${probes} probes over ${gallery.length} photos / ${byId.size} identities): ${pct(correct / probes)}`);
+  out();
+}
+
+function bruteForce(data: Float32Array, dim: number, n: number, queries: Float32Array, nq: number): { ms: number[]; top: number[] } {
+  const times: number[] = [];
+  const top: number[] = [];
+  for (let i = 0; i < nq; i++) {
+    const q = queries.subarray(i * dim, (i + 1) * dim);
+    const t = performance.now();
+    const r = exactTopK(data, dim, n, q, 10);
+    times.push(performance.now() - t);
+    top.push(r.rows[0] as number);
+  }
+  return { ms: times, top };
+}
+
+async function search(): Promise<void> {
+  const dim = 128;
+  const sizes = args.full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000];
+  const nq = Number(args.queries);
+  out(`## 1:N search, ${dim}-d unit vectors, top-10, ${nq} queries, one thread per query`);
+  if (!args.full) out('(1M skipped: building its HNSW index takes ~5–10 min on 2 cores; run with `-- --full`)');
+  out('HNSW: usearch, metric ip, f32, connectivity 16, expansion_add 128, built with all cores; recall@1 = top hit equals the exact top hit.');
+  out();
+  out('| vectors | kind | brute force median / p90 | HNSW build | expansion_search | HNSW median / p90 | speed-up | recall@1 |');
+  out('|---|---|---|---|---|---|---|---|');
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hnsw-'));
+  for (const n of sizes) {
+    for (const kind of ['random', 'face-like'] as const) {
+      let data: Float32Array, queries: Float32Array;
+      if (kind === 'random') {
+        data = randomVectors(n, dim, 1);
+        queries = randomVectors(nq, dim, 2);
+      } else {
+        const c = clusteredVectors(n, dim, 3);
+        data = c.data;
+        queries = c.queries(nq);
+      }
+      const bq = n >= 1_000_000 ? Math.min(nq, 50) : nq;
+      const bf = bruteForce(data, dim, n, queries, bq);
+      const exactTop = bf.top.length === nq ? bf.top : [...bf.top, ...bruteForce(data, dim, n, queries.subarray(bq * dim), nq - bq).top];
+      const bs = summary(bf.ms);
+      const keys = new BigUint64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = BigInt(i);
+      const cfg = { dimensions: dim, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.F32, connectivity: 16, expansion_add: 128, multi: false };
+      const tb = performance.now();
+      const index = new usearch.Index({ ...cfg, expansion_search: 64 });
+      index.add(keys, data, 0);
+      const build = (performance.now() - tb) / 1000;
+      const file = path.join(tmp, `${n}-${kind}.usearch`);
+      index.save(file);
+      for (const ef of [64, 128, 256, 512]) {
+        const v = new usearch.Index({ ...cfg, expansion_search: ef });
+        v.view(file);
+        const times: number[] = [];
+        let hits = 0;
+        for (let i = 0; i < nq; i++) {
+          const q = queries.subarray(i * dim, (i + 1) * dim);
+          const t = performance.now();
+          const m = v.search(q, 10, 1);
+          times.push(performance.now() - t);
+          if (Number(m.keys[0]) === exactTop[i]) hits++;
+        }
+        const hs = summary(times);
+        out(`| ${n.toLocaleString('en')} | ${kind} | ${ms(bs.median)} / ${ms(bs.p90)} | ${build.toFixed(1)} s | ${ef} | ${ms(hs.median)} / ${ms(hs.p90)} | ×${(bs.median / hs.median).toFixed(1)} | ${(hits / nq).toFixed(3)} |`);
+      }
+      fs.rmSync(file, { force: true });
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+  out();
+}
+
+out(`# bench:engine — ${new Date().toISOString()} — node ${process.version}, ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? ''}`);
+out();
+if (!args['skip-model']) {
+  await latencyAndThroughput(benchImages());
+  await accuracy();
+}
+if (!args['skip-search']) await search();
