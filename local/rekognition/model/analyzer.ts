@@ -71,6 +71,8 @@ export interface AnalyzeOptions {
   embed: boolean;
   /** cap on faces returned (largest first). */
   maxFaces?: number;
+  /** only the largest `embedMax` faces get a descriptor (default: all returned faces). */
+  embedMax?: number;
 }
 
 export class DecodeError extends Error {}
@@ -217,7 +219,10 @@ export class FaceAnalyzer {
       if (chosen.length === 0) return { width, height, faces };
       const image4d = this.tf.tidy(() => this.tf.cast(this.tf.expandDims(image, 0), 'float32'));
       try {
-        for (const f of chosen) faces.push(await this.describe(image4d, pixels, width, height, f, opts));
+        for (const [i, f] of chosen.entries()) {
+          const embed = opts.embed && i < (opts.embedMax ?? Infinity);
+          faces.push(await this.describe(image4d, pixels, width, height, f, { ...opts, embed }));
+        }
       } finally {
         image4d.dispose();
       }

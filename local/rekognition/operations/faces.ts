@@ -13,15 +13,16 @@ export const IndexFaces: Operation = async (ctx, body) => {
   const maxFaces = num(body, 'MaxFaces', 1, 100);
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'AUTO');
   const { all } = attributes(body);
-  const r = await analyzeImage(ctx, body.Image, { attributes: all, embed: true, maxFaces: 100 });
+  // descriptors for the largest faces only: MaxFaces plus a few in case the quality filter drops some
+  const r = await analyzeImage(ctx, body.Image, { attributes: all, embed: true, maxFaces: 100, embedMax: (maxFaces ?? 100) + 2 });
   const imageId = randomUUID();
   const records: { Face: Record<string, unknown>; FaceDetail: Record<string, unknown> }[] = [];
   const unindexed: { Reasons: string[]; FaceDetail: Record<string, unknown> }[] = [];
   const toStore: (Omit<FaceMeta, 'userId'> & { vector: Float32Array })[] = [];
   for (const f of r.faces) {
     const reasons = qualityReasons(f, r.width, filter);
-    if (!f.vector) reasons.push('LOW_FACE_QUALITY');
     if (reasons.length === 0 && maxFaces !== undefined && toStore.length >= maxFaces) reasons.push('EXCEEDS_MAX_FACES');
+    if (reasons.length === 0 && !f.vector) reasons.push('EXCEEDS_MAX_FACES'); // beyond embedMax
     if (reasons.length > 0) {
       unindexed.push({ Reasons: reasons, FaceDetail: faceDetail(f, all) });
       continue;

@@ -159,7 +159,7 @@ export const SearchUsersByImage: Operation = async (ctx, body) => {
   const minSim = threshold(body, 'UserMatchThreshold', 80);
   const maxUsers = num(body, 'MaxUsers', 1, 500) ?? 10;
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'NONE');
-  const r = await analyzeImage(ctx, body.Image, { attributes: false, embed: true, maxFaces: 100 });
+  const r = await analyzeImage(ctx, body.Image, { attributes: false, embed: true, maxFaces: 100, embedMax: 1 });
   const f = largestFace(r);
   const reasons = qualityReasons(f, r.width, filter);
   if (reasons.length > 0 || !f.vector) throw invalidParameter('The largest face in the image does not meet the quality filter.');
