@@ -114,6 +114,32 @@ async function latencyAndThroughput(images: { name: string; bytes: Buffer }[]): 
   out();
 }
 
+/** Cross-person pairs among the 23 faces of face-api's six demo group photos: hard impostors. */
+async function hardImpostors(): Promise<void> {
+  out('## Hard impostors: the 23 faces of face-api\'s demo group photos (different young women, similar make-up and light)');
+  const pool = new ModelPool(2);
+  await pool.ready;
+  const demo = path.join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
+  const vecs: Float32Array[] = [];
+  for (let i = 1; i <= 6; i++) {
+    const r = await pool.analyze(fs.readFileSync(path.join(demo, `sample${i}.jpg`)), { attributes: false, embed: true });
+    for (const f of r.faces) if (f.vector) vecs.push(f.vector);
+  }
+  await pool.close();
+  const sims: number[] = [];
+  for (let a = 0; a < vecs.length; a++) {
+    for (let b = a + 1; b < vecs.length; b++) sims.push(cosineToSimilarity((vecs[a] as Float32Array).reduce((s, x, k) => s + x * ((vecs[b] as Float32Array)[k] as number), 0)));
+  }
+  out(`${vecs.length} faces, ${sims.length} pairs (assumed all different people): max similarity ${Math.max(...sims).toFixed(2)}`);
+  out('| threshold | false accepts | FAR |');
+  out('|---|---|---|');
+  for (const th of [80, 90, 95, 99]) {
+    const fa = sims.filter((x) => x >= th).length;
+    out(`| ${th} | ${fa} | ${pct(fa / sims.length)} |`);
+  }
+  out();
+}
+
 async function accuracy(): Promise<void> {
   if (!haveFaces()) {
     console.warn(`!! ${facesDir} is missing: skipping verification accuracy and rank-1`);
@@ -270,5 +296,6 @@ out();
 if (!args['skip-model']) {
   await latencyAndThroughput(benchImages());
   await accuracy();
+  await hardImpostors();
 }
 if (!args['skip-search']) await search();

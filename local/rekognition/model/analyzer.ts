@@ -205,6 +205,7 @@ export class FaceAnalyzer {
     }
     const { width, height, channels } = decoded.info;
     if (channels !== 3) throw new DecodeError(`unexpected channel count ${channels}`);
+    if (width < 16 || height < 16) return { width, height, faces: [] }; // too small to hold a face
     const pixels = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
     const image = this.tf.tensor3d(pixels, [height, width, 3], 'int32');
     try {

@@ -23,6 +23,7 @@ interface Pending {
 interface Slot {
   worker: Worker;
   busy: Pending | undefined;
+  loading?: boolean;
 }
 
 export function defaultPoolSize(): number {
@@ -47,35 +48,45 @@ export class ModelPool {
   readonly ready: Promise<void>;
 
   constructor(readonly size: number = defaultPoolSize()) {
-    const here = path.dirname(fileURLToPath(import.meta.url));
-    const file = path.join(here, 'worker.ts');
     const readies: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(bootstrap(file), { eval: true, execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')) });
-      const slot: Slot = { worker, busy: undefined };
+      const slot: Slot = { worker: undefined as unknown as Worker, busy: undefined };
       this.slots.push(slot);
-      readies.push(
-        new Promise<void>((resolve, reject) => {
-          const onMessage = (m: { type?: string; message?: string }) => {
-            if (m.type === 'ready') {
-              worker.off('message', onMessage);
-              worker.on('message', (msg: { id: number; result?: AnalyzeResult; error?: { kind: string; message: string } }) => this.onResult(slot, msg));
-              resolve();
-            } else if (m.type === 'failed') reject(new Error(`model worker failed to load: ${m.message}`));
-          };
-          worker.on('message', onMessage);
-          worker.once('error', reject);
-        }),
-      );
-      worker.on('error', (e) => {
-        if (slot.busy) {
-          slot.busy.reject(e);
-          slot.busy = undefined;
-        }
-      });
+      readies.push(this.spawn(slot));
     }
     this.ready = Promise.all(readies).then(() => undefined);
     this.ready.catch(() => undefined);
+  }
+
+  /** Starts (or restarts, after a crash) the worker of `slot`; resolves when its models are loaded. */
+  private spawn(slot: Slot): Promise<void> {
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
+    const worker = new Worker(bootstrap(file), { eval: true, execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')) });
+    slot.worker = worker;
+    slot.busy = undefined;
+    slot.loading = true;
+    let loaded = false;
+    worker.on('exit', (code) => {
+      const job = slot.busy;
+      slot.busy = undefined;
+      job?.reject(new Error(`model worker exited with code ${code}`));
+      // a crashed worker is replaced so the pool keeps its size; a failed load is not retried
+      if (!this.closed && loaded && slot.worker === worker) void this.spawn(slot).then(() => this.pump(), () => undefined);
+    });
+    worker.on('error', () => undefined); // surfaced through 'exit'
+    return new Promise<void>((resolve, reject) => {
+      const onMessage = (m: { type?: string; message?: string }) => {
+        if (m.type === 'ready') {
+          loaded = true;
+          slot.loading = false;
+          worker.off('message', onMessage);
+          worker.on('message', (msg: { id: number; result?: AnalyzeResult; error?: { kind: string; message: string } }) => this.onResult(slot, msg));
+          resolve();
+        } else if (m.type === 'failed') reject(new Error(`model worker failed to load: ${m.message}`));
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', (code) => reject(new Error(`model worker exited with code ${code} while loading`)));
+    });
   }
 
   analyze(bytes: Uint8Array, opts: AnalyzeOptions): Promise<AnalyzeResult> {
@@ -88,7 +99,7 @@ export class ModelPool {
 
   private pump(): void {
     for (const slot of this.slots) {
-      if (slot.busy) continue;
+      if (slot.busy || slot.loading) continue;
       const job = this.queue.shift();
       if (!job) return;
       slot.busy = job;

@@ -1,6 +1,6 @@
 /** IndexFaces, ListFaces, DeleteFaces, SearchFaces, SearchFacesByImage. */
 import { randomUUID } from 'node:crypto';
-import { invalidParameter } from '../protocol';
+import { invalidParameter, notFound } from '../protocol';
 import { cosineToSimilarity, similarityToCosine } from '../similarity';
 import { FACE_MODEL_VERSION, type Collection, type FaceMeta } from '../store';
 import { attributes, collectionId, externalImageId, faceId, faceIds, num, oneOf, threshold, userId } from '../validate';
@@ -38,7 +38,7 @@ export const IndexFaces: Operation = async (ctx, body) => {
     toStore.push({ ...meta, vector: f.vector as Float32Array });
     records.push({ Face: face(meta), FaceDetail: faceDetail(f, all) });
   }
-  if (!ctx.store.get(c.id)) requireCollection(ctx, c.id); // deleted while we were analysing
+  if (ctx.store.get(c.id) !== c) throw notFound(`The collection id: ${c.id} does not exist`); // deleted while we were analysing
   await c.exclusive(() => c.addFaces(toStore));
   return { FaceRecords: records, UnindexedFaces: unindexed, FaceModelVersion: FACE_MODEL_VERSION };
 };
