@@ -114,9 +114,9 @@ async function latencyAndThroughput(images: { name: string; bytes: Buffer }[]): 
   out();
 }
 
-/** Cross-person pairs among the 23 faces of face-api's six demo group photos: hard impostors. */
+/** Cross-person pairs among the 22 faces of face-api's six demo group photos: hard impostors. */
 async function hardImpostors(): Promise<void> {
-  out('## Hard impostors: the 23 faces of face-api\'s demo group photos (different young women, similar make-up and light)');
+  out('## Hard impostors: the 22 faces of face-api\'s demo group photos (different young women, similar make-up and light)');
   const pool = new ModelPool(2);
   await pool.ready;
   const demo = path.join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
