@@ -95,9 +95,9 @@ export class VectorIndex {
     this.data = new Float32Array(dim * 1024);
     this.opts = {
       hnswThreshold: opts.hnswThreshold ?? DEFAULT_HNSW_THRESHOLD,
-      connectivity: opts.connectivity ?? 16,
+      connectivity: opts.connectivity ?? 32,
       expansionAdd: opts.expansionAdd ?? 128,
-      expansionSearch: opts.expansionSearch ?? 512,
+      expansionSearch: opts.expansionSearch ?? 256,
     };
   }
 
