@@ -32,6 +32,7 @@ export interface VectorIndexOptions {
  * ≈ 2–5 ms at recall@1 0.97–1.0 on face-like vectors (bench/engine.ts), so it pays from here on.
  */
 export const DEFAULT_HNSW_THRESHOLD = 250_000;
+const BUILD_CHUNK = 1000;
 
 /**
  * Exact top-k by inner product with usearch's SIMD kernel (one thread), same contract as
@@ -86,6 +87,7 @@ export class VectorIndex {
   private ids: string[] = [];
   private readonly rowOf = new Map<string, number>();
   private hnsw: Index | undefined;
+  private building: Promise<void> | undefined;
   private readonly labelOf = new Map<string, bigint>();
   private readonly idOfLabel = new Map<bigint, string>();
   private nextLabel = 1n;
@@ -106,7 +108,7 @@ export class VectorIndex {
   }
 
   get usesHnsw(): boolean {
-    return this.hnsw !== undefined;
+    return this.hnsw !== undefined && this.building === undefined;
   }
 
   has(id: string): boolean {
@@ -130,7 +132,7 @@ export class VectorIndex {
     this.data.set(v, row * this.dim);
     this.ids.push(id);
     this.rowOf.set(id, row);
-    if (this.hnsw) this.hnswAdd(id, v);
+    if (this.hnsw) this.hnswAdd(id, v.slice());
     else if (this.opts.hnswThreshold > 0 && this.ids.length >= this.opts.hnswThreshold) this.buildHnsw();
   }
 
@@ -157,7 +159,7 @@ export class VectorIndex {
 
   /** Top-k by cosine, best first, only hits with cosine ≥ minCosine. */
   search(q: Float32Array, k: number, minCosine = -1): Hit[] {
-    if (this.hnsw && this.ids.length >= this.opts.hnswThreshold) return this.searchHnsw(q, k, minCosine);
+    if (this.hnsw && !this.building && this.ids.length >= this.opts.hnswThreshold) return this.searchHnsw(q, k, minCosine);
     return this.searchExact(q, k, minCosine);
   }
 
@@ -191,8 +193,13 @@ export class VectorIndex {
     this.idOfLabel.set(label, id);
   }
 
+  /**
+   * Builds the HNSW index in chunks of BUILD_CHUNK vectors, yielding to the event loop between
+   * them (a 250k build takes minutes on 2 cores; the server keeps answering, with exact search,
+   * until it is done). Faces added meanwhile go straight into the index; removed ones are skipped.
+   */
   private buildHnsw(): void {
-    this.hnsw = new usearch.Index({
+    const hnsw = new usearch.Index({
       dimensions: this.dim,
       metric: usearch.MetricKind.IP,
       quantization: usearch.ScalarKind.F32,
@@ -201,17 +208,37 @@ export class VectorIndex {
       expansion_search: this.opts.expansionSearch,
       multi: false,
     });
-    const n = this.ids.length;
-    const keys = new BigUint64Array(n);
-    for (let r = 0; r < n; r++) {
-      const label = this.nextLabel++;
-      keys[r] = label;
-      const id = this.ids[r] as string;
-      this.labelOf.set(id, label);
-      this.idOfLabel.set(label, id);
-    }
-    const rows: Float32Array[] = [];
-    for (let r = 0; r < n; r++) rows.push(this.data.subarray(r * this.dim, (r + 1) * this.dim));
-    this.hnsw.add(keys, rows, 0);
+    this.hnsw = hnsw;
+    const pending = [...this.ids];
+    this.building = new Promise<void>((resolve) => {
+      const step = () => {
+        if (this.hnsw !== hnsw) return resolve(); // dropped meanwhile
+        const chunk = pending.splice(0, BUILD_CHUNK).filter((id) => this.rowOf.has(id) && !this.labelOf.has(id));
+        if (chunk.length > 0) {
+          const keys = new BigUint64Array(chunk.length);
+          const rows: Float32Array[] = [];
+          chunk.forEach((id, i) => {
+            const label = this.nextLabel++;
+            keys[i] = label;
+            this.labelOf.set(id, label);
+            this.idOfLabel.set(label, id);
+            const r = this.rowOf.get(id) as number;
+            rows.push(this.data.slice(r * this.dim, (r + 1) * this.dim));
+          });
+          hnsw.add(keys, rows, 0);
+        }
+        if (pending.length > 0) setImmediate(step);
+        else {
+          this.building = undefined;
+          resolve();
+        }
+      };
+      setImmediate(step);
+    });
+  }
+
+  /** Resolves once a pending HNSW build has finished (immediately if none). */
+  whenIndexed(): Promise<void> {
+    return this.building ?? Promise.resolve();
   }
 }

@@ -81,12 +81,16 @@ describe('vector search', () => {
     expect(idx.size).toBe(1999);
   });
 
-  it('the HNSW index (past its threshold) agrees with exact search on face-like vectors', () => {
+  it('the HNSW index (past its threshold, built in the background) agrees with exact search on face-like vectors', async () => {
     const n = 5000;
     const { data, queries } = clusteredVectors(n, 128, 11);
     const idx = new VectorIndex(128, { hnswThreshold: 1000 });
     for (let i = 0; i < n; i++) idx.add(`f${i}`, data.subarray(i * 128, (i + 1) * 128));
+    expect(idx.usesHnsw).toBe(false); // still building: exact search meanwhile
+    idx.remove('f3');
+    await idx.whenIndexed();
     expect(idx.usesHnsw).toBe(true);
+    expect(idx.search(data.slice(3 * 128, 4 * 128), 1)[0]!.id).not.toBe('f3');
     const qs = queries(100);
     let same = 0;
     for (let i = 0; i < 100; i++) {
