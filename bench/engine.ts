@@ -4,9 +4,11 @@
  * One run prints: per-image latency (median, p90) for DetectFaces (DEFAULT and ALL) and
  * IndexFaces through the SDK; throughput with 1 and 2 model workers; verification accuracy at
  * thresholds 80/95/99, false accepts at 99, genuine acceptance at 95/99 and rank-1
- * identification on ../shared/faces; 1:N search latency and recall@1 for brute force vs the
- * usearch HNSW index at 10k / 100k (and 1M with --full) random and face-like vectors.
+ * identification on ../shared/faces; 1:N search latency and recall@1 for brute force vs sign codes
+ * + exact re-rank vs the usearch HNSW index at 10k / 100k (and 1M with --full) random and face-like
+ * vectors (`--no-hnsw` skips HNSW, whose 1M build takes ~15 min; `--candidates 512,1024,4096`).
  */
+import { SCREEN_ATTRIBUTES } from '../adapters/rekognition/face-engine';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +20,8 @@ import type * as Usearch from 'usearch';
 import { startRekognitionServer } from '../local/rekognition/index';
 import { ModelPool } from '../local/rekognition/model/pool';
 import { cosineToSimilarity, KNOTS } from '../local/rekognition/similarity';
-import { exactTopK, nativeTopK } from '../local/rekognition/search';
+import { exactTopK, nativeTopK, rerankTopK } from '../local/rekognition/search';
+import { meanOf, SignCodes } from '../local/rekognition/sign-codes';
 import { facesDir, haveFaces, identities, pairs, read, repoRoot } from './lib/faces';
 import { ms, pct, quantile, summary } from './lib/stats';
 import { clusteredVectors, randomVectors } from './lib/vectors';
@@ -35,6 +38,8 @@ const { values: args } = parseArgs({
     queries: { type: 'string', default: '200' },
     sizes: { type: 'string' },
     kinds: { type: 'string', default: 'random,face-like' },
+    'no-hnsw': { type: 'boolean', default: false },
+    candidates: { type: 'string', default: '512,1024,4096' },
   },
 });
 
@@ -63,13 +68,23 @@ async function latencyAndThroughput(images: { name: string; bytes: Buffer }[]): 
   out(`server start incl. model load + warm-up (1 worker): ${ms(performance.now() - t0)}`);
   let client = new RekognitionClient({ endpoint: server.url, region: 'us-east-1', credentials });
   await client.send(new CreateCollectionCommand({ CollectionId: 'bench' }));
-  const rows: [string, number[]][] = [['DetectFaces DEFAULT', []], ['DetectFaces ALL', []], ['IndexFaces (MaxFaces 1, AUTO)', []]];
+  // The application's own calls ask for what its quality screen reads (adapters/rekognition).
+  const app = [...SCREEN_ATTRIBUTES];
+  const rows: [string, number[]][] = [
+    ['DetectFaces DEFAULT', []],
+    ['DetectFaces ALL', []],
+    ['DetectFaces DEFAULT+EYES_OPEN+SUNGLASSES (the app\'s screen)', []],
+    ['IndexFaces (MaxFaces 1, AUTO)', []],
+    ['IndexFaces + DEFAULT+EYES_OPEN+SUNGLASSES (the app\'s registration)', []],
+  ];
+  const time = (row: number, send: () => Promise<unknown>) => timed(send).then(([, t]) => (rows[row] as [string, number[]])[1].push(t));
   for (const img of images) {
-    (rows[0] as [string, number[]])[1].push((await timed(() => client.send(new DetectFacesCommand({ Image: { Bytes: img.bytes } }))))[1]);
-    (rows[1] as [string, number[]])[1].push((await timed(() => client.send(new DetectFacesCommand({ Image: { Bytes: img.bytes }, Attributes: ['ALL'] }))))[1]);
-    (rows[2] as [string, number[]])[1].push(
-      (await timed(() => client.send(new IndexFacesCommand({ CollectionId: 'bench', Image: { Bytes: img.bytes }, MaxFaces: 1, QualityFilter: 'AUTO' }))))[1],
-    );
+    const Image = { Bytes: img.bytes };
+    await time(0, () => client.send(new DetectFacesCommand({ Image })));
+    await time(1, () => client.send(new DetectFacesCommand({ Image, Attributes: ['ALL'] })));
+    await time(2, () => client.send(new DetectFacesCommand({ Image, Attributes: app })));
+    await time(3, () => client.send(new IndexFacesCommand({ CollectionId: 'bench', Image, MaxFaces: 1, QualityFilter: 'AUTO' })));
+    await time(4, () => client.send(new IndexFacesCommand({ CollectionId: 'bench', Image, MaxFaces: 1, QualityFilter: 'AUTO', DetectionAttributes: app })));
   }
   // split by source size: phone-selfie-sized photos vs large camera JPEGs (decode dominates those)
   const mp = await Promise.all(images.map(async (i) => {
@@ -122,7 +137,7 @@ async function hardImpostors(): Promise<void> {
   const demo = path.join(repoRoot, 'node_modules/@vladmandic/face-api/demo');
   const vecs: Float32Array[] = [];
   for (let i = 1; i <= 6; i++) {
-    const r = await pool.analyze(fs.readFileSync(path.join(demo, `sample${i}.jpg`)), { attributes: false, embed: true });
+    const r = await pool.analyze(fs.readFileSync(path.join(demo, `sample${i}.jpg`)), { attributes: [], embed: true });
     for (const f of r.faces) if (f.vector) vecs.push(f.vector);
   }
   await pool.close();
@@ -156,7 +171,7 @@ async function accuracy(): Promise<void> {
   const noFace: string[] = [];
   await Promise.all(
     files.map(async (f) => {
-      const r = await pool.analyze(read(f), { attributes: false, embed: true, maxFaces: 1 });
+      const r = await pool.analyze(read(f), { attributes: [], embed: true, maxFaces: 1 });
       const v = r.faces[0]?.vector;
       if (v) vec.set(f, v);
       else noFace.push(f);
@@ -234,19 +249,25 @@ async function search(): Promise<void> {
   const sizes = args.sizes ? args.sizes.split(',').map(Number) : args.full ? [10_000, 100_000, 1_000_000] : [10_000, 100_000];
   const kinds = String(args.kinds).split(',') as ('random' | 'face-like')[];
   const nq = Number(args.queries);
+  const hnsw = !args['no-hnsw'];
   out(`## 1:N search, ${dim}-d unit vectors, top-10, ${nq} queries, one thread per query`);
   if (!sizes.includes(1_000_000)) out('(1M skipped: building its HNSW index takes ~8–15 min per kind on 2 cores; run with `-- --full`, or `-- --skip-model --sizes 1000000`)');
+  if (!hnsw) out('(HNSW skipped: `--no-hnsw`)');
   const connectivity = Number(args.connectivity);
   const efs = String(args.ef).split(',').map(Number);
-  out(`HNSW: usearch, metric ip, f32, connectivity ${connectivity}, expansion_add 128, built with all cores; recall@1 = top hit equals the exact top hit.`);
-  out('Brute force: JS = plain-JS dot-product scan; native = usearch exactSearch (SIMD, 1 thread), which the service uses. Speed-up = native median / HNSW median.');
+  const cands = String(args.candidates).split(',').map(Number);
+  out(`HNSW: usearch, metric ip, f32, connectivity ${connectivity}, expansion_add 128, built with all cores, expansion_search as given.`);
+  out('Exact: JS = plain-JS dot-product scan; native = usearch exactSearch (SIMD, 1 thread), which the service uses below its sign-code threshold.');
+  out('Sign codes: 128-bit signs of (v − μ), WebAssembly Hamming scan over all codes, ≥ `candidates` nearest codes re-ranked exactly (what the service uses from 50k faces).');
+  out('recall@1 = top hit equals the exact top hit; identity recall@1 (face-like) = top hit is a photo of the same identity as the exact top hit. Speed-up = native median / method median.');
   out();
-  out('| vectors | kind | JS brute force median | native brute force median / p90 | HNSW build | expansion_search | HNSW median / p90 | speed-up | recall@1 |');
-  out('|---|---|---|---|---|---|---|---|---|');
+  out('| vectors | kind | method | build | median / p90 | speed-up | recall@1 | identity recall@1 |');
+  out('|---|---|---|---|---|---|---|---|');
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-hnsw-'));
   for (const n of sizes) {
     for (const kind of kinds) {
       let data: Float32Array, queries: Float32Array;
+      let identityOf: ((row: number) => number) | undefined;
       if (kind === 'random') {
         data = randomVectors(n, dim, 1);
         queries = randomVectors(nq, dim, 2);
@@ -254,35 +275,67 @@ async function search(): Promise<void> {
         const c = clusteredVectors(n, dim, 3);
         data = c.data;
         queries = c.queries(nq);
+        identityOf = (row) => row % c.identities;
       }
       const bq = n >= 1_000_000 ? Math.min(nq, 50) : nq;
       const bf = bruteForce(data, dim, n, queries, bq);
       const exactTop = bf.top.length === nq ? bf.top : [...bf.top, ...bruteForce(data, dim, n, queries.subarray(bq * dim), nq - bq).top];
       const bs = summary(bf.ms);
       const js = summary(bruteForce(data, dim, n, queries, Math.min(bq, 20), exactTopK).ms);
+      const size = n >= 1_000_000 ? `${n / 1e6}M` : `${n / 1000}k`;
+      const row = (method: string, build: string, t: number[], top: number[]) => {
+        const st = summary(t);
+        const strict = top.filter((r, i) => r === exactTop[i]).length / nq;
+        const ident = identityOf ? top.filter((r, i) => r >= 0 && (identityOf as (r: number) => number)(r) === (identityOf as (r: number) => number)(exactTop[i] as number)).length / nq : undefined;
+        out(`| ${size} | ${kind} | ${method} | ${build} | ${ms(st.median)} / ${ms(st.p90)} | ×${(bs.median / st.median).toFixed(1)} | ${strict.toFixed(3)} | ${ident === undefined ? '–' : ident.toFixed(3)} |`);
+      };
+      out(`| ${size} | ${kind} | exact, JS | – | ${ms(js.median)} / ${ms(js.p90)} | ×${(bs.median / js.median).toFixed(1)} | 1.000 | ${identityOf ? '1.000' : '–'} |`);
+      row('exact, native', '–', bf.ms, exactTop);
+      {
+        const tb = performance.now();
+        const codes = new SignCodes(dim, meanOf(data, dim, n), n);
+        codes.addRows(data, n);
+        const build = `${((performance.now() - tb) / 1000).toFixed(2)} s`;
+        for (let i = 0; i < 5; i++) codes.candidates(queries.subarray(i * dim, (i + 1) * dim), 1024); // let the wasm tier up
+        for (const c of cands) {
+          const times: number[] = [];
+          const top: number[] = [];
+          let total = 0;
+          for (let i = 0; i < nq; i++) {
+            const q = queries.subarray(i * dim, (i + 1) * dim);
+            const t = performance.now();
+            const cand = codes.candidates(q, c);
+            const r = rerankTopK(data, dim, cand, q, 10);
+            times.push(performance.now() - t);
+            total += cand.length;
+            top.push(r.rows.length ? (r.rows[0] as number) : -1);
+          }
+          row(`sign codes, ≥ ${c} candidates (mean ${Math.round(total / nq)})`, build, times, top);
+        }
+      }
+      if (!hnsw) continue;
       const keys = new BigUint64Array(n);
       for (let i = 0; i < n; i++) keys[i] = BigInt(i);
       const cfg = { dimensions: dim, metric: usearch.MetricKind.IP, quantization: usearch.ScalarKind.F32, connectivity, expansion_add: 128, multi: false };
       const tb = performance.now();
       const index = new usearch.Index({ ...cfg, expansion_search: 64 });
       index.add(keys, data, 0);
-      const build = (performance.now() - tb) / 1000;
+      const build = `${((performance.now() - tb) / 1000).toFixed(1)} s`;
       const file = path.join(tmp, `${n}-${kind}.usearch`);
       index.save(file);
       for (const ef of efs) {
         const v = new usearch.Index({ ...cfg, expansion_search: ef });
         v.view(file);
         const times: number[] = [];
-        let hits = 0;
+        const top: number[] = [];
         for (let i = 0; i < nq; i++) {
           const q = queries.subarray(i * dim, (i + 1) * dim);
           const t = performance.now();
           const m = v.search(q, 10, 1);
           times.push(performance.now() - t);
-          if (Number(m.keys[0]) === exactTop[i]) hits++;
+          top.push(m.keys.length ? Number(m.keys[0]) : -1);
         }
-        const hs = summary(times);
-        out(`| ${n.toLocaleString('en')} | ${kind} | ${ms(js.median)} | ${ms(bs.median)} / ${ms(bs.p90)} | ${build.toFixed(1)} s | ${ef} | ${ms(hs.median)} / ${ms(hs.p90)} | ×${(bs.median / hs.median).toFixed(1)} | ${(hits / nq).toFixed(3)} |`);
+        row(`HNSW, expansion_search ${ef}`, build, times, top);
       }
       fs.rmSync(file, { force: true });
     }

@@ -64,6 +64,13 @@ const FACE_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-
 /** ClientRequestToken: ^[a-zA-Z0-9-_]+$, 1–64. */
 const TOKEN_PATTERN = /^[a-zA-Z0-9\-_]{1,64}$/;
 /** DeleteFaces takes at most 4096 ids per call. */
+/**
+ * What the quality screen reads: the default set (box, confidence, pose, quality, landmarks)
+ * plus EyesOpen and Sunglasses. Asking for these alone rather than ALL spares Rekognition (and
+ * the local engine) the age, gender and emotion models.
+ */
+export const SCREEN_ATTRIBUTES = ['DEFAULT', 'EYES_OPEN', 'SUNGLASSES'] as const;
+
 export const DELETE_FACES_CHUNK = 4096;
 /** AssociateFaces / DisassociateFaces take at most 100 ids (a user holds at most 100 faces). */
 export const USER_FACES_MAX = 100;
@@ -194,7 +201,7 @@ export class RekognitionFaceEngine implements FaceEngine {
 
   async detectFaces(image: ImageRef): Promise<FaceDetail[]> {
     const out = await this.client
-      .send(new DetectFacesCommand({ Image: this.image(image), Attributes: ['ALL'] }))
+      .send(new DetectFacesCommand({ Image: this.image(image), Attributes: [...SCREEN_ATTRIBUTES] }))
       .catch(translateImageError);
     return (out.FaceDetails ?? []).map(toFaceDetail);
   }
@@ -209,7 +216,7 @@ export class RekognitionFaceEngine implements FaceEngine {
           ExternalImageId: userId,
           MaxFaces: 1,
           QualityFilter: 'AUTO',
-          DetectionAttributes: ['ALL'],
+          DetectionAttributes: [...SCREEN_ATTRIBUTES],
         }),
       )
       .catch(translateImageError);

@@ -29,6 +29,8 @@ export interface RekognitionServerOptions {
 export interface RekognitionServer {
   url: string;
   port: number;
+  /** How many model workers there are, and the most that were ever busy at once. */
+  workers(): { size: number; peakConcurrency: number };
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startRekognitionServer(opts: RekognitionServerOptions): Pr
   return {
     url,
     port,
+    workers: () => ({ size: pool.size, peakConcurrency: pool.peakConcurrency }),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {

@@ -1,3 +1,4 @@
+import { FACE_ATTRIBUTES, type FaceAttribute } from './model/types';
 /** Request field checks with AWS's patterns and limits; all failures are InvalidParameterException. */
 import { invalidParameter, RekognitionError } from './protocol';
 
@@ -85,14 +86,18 @@ export function oneOf<T extends string>(body: Json, name: string, allowed: reado
   return v as T;
 }
 
-export function attributes(body: Json): { all: boolean } {
+/**
+ * Attributes / DetectionAttributes: DEFAULT (or nothing) is the default set only; ALL is every
+ * attribute; any other values are those attributes on top of the default set, as in AWS.
+ */
+export function attributes(body: Json): { all: boolean; extra: FaceAttribute[] } {
   const v = body.Attributes ?? body.DetectionAttributes;
-  if (v === undefined || v === null) return { all: false };
+  if (v === undefined || v === null) return { all: false, extra: [] };
   if (!Array.isArray(v)) throw validation('Attributes must be a list');
-  const allowed = ['DEFAULT', 'ALL', 'AGE_RANGE', 'BEARD', 'EMOTIONS', 'EYE_DIRECTION', 'EYEGLASSES', 'EYES_OPEN', 'GENDER', 'MOUTH_OPEN', 'MUSTACHE', 'FACE_OCCLUDED', 'SMILE', 'SUNGLASSES'];
-  for (const a of v) if (typeof a !== 'string' || !allowed.includes(a)) throw validation(`Invalid attribute: ${String(a)}`);
-  // Any attribute beyond DEFAULT makes us compute the estimated attributes; ALL returns them all.
-  return { all: v.some((a) => a !== 'DEFAULT') };
+  const known: readonly string[] = FACE_ATTRIBUTES;
+  for (const a of v) if (typeof a !== 'string' || !(a === 'DEFAULT' || a === 'ALL' || known.includes(a))) throw validation(`Invalid attribute: ${String(a)}`);
+  if (v.includes('ALL')) return { all: true, extra: [...FACE_ATTRIBUTES] };
+  return { all: false, extra: (v as string[]).filter((a): a is FaceAttribute => known.includes(a)) };
 }
 
 function lower(name: string): string {

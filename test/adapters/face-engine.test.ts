@@ -64,7 +64,7 @@ describe('detectFaces', () => {
     const faces = await engine.detectFaces(S3_IMAGE);
     expect(rek.commandCalls(DetectFacesCommand)[0]!.args[0].input).toEqual({
       Image: { S3Object: { Bucket: 'img-bucket', Name: 'uploads/abc.jpg' } },
-      Attributes: ['ALL'],
+      Attributes: ['DEFAULT', 'EYES_OPEN', 'SUNGLASSES'],
     });
     expect(faces).toEqual([
       portDetail,
@@ -80,7 +80,7 @@ describe('detectFaces', () => {
   it('sends Bytes for a bytes image', async () => {
     rek.on(DetectFacesCommand).resolves({ FaceDetails: [] });
     expect(await engine.detectFaces(BYTES_IMAGE)).toEqual([]);
-    expect(rek.commandCalls(DetectFacesCommand)[0]!.args[0].input).toEqual({ Image: { Bytes: BYTES }, Attributes: ['ALL'] });
+    expect(rek.commandCalls(DetectFacesCommand)[0]!.args[0].input).toEqual({ Image: { Bytes: BYTES }, Attributes: ['DEFAULT', 'EYES_OPEN', 'SUNGLASSES'] });
   });
 
   it.each([
@@ -114,7 +114,7 @@ describe('indexFace', () => {
       ExternalImageId: 'alice',
       MaxFaces: 1,
       QualityFilter: 'AUTO',
-      DetectionAttributes: ['ALL'],
+      DetectionAttributes: ['DEFAULT', 'EYES_OPEN', 'SUNGLASSES'],
     });
     expect(outcome).toEqual({
       indexed: { faceId: F1, detail: portDetail },

@@ -60,6 +60,23 @@ describe('DetectFaces', () => {
     expect(f.Emotions![0]!.Confidence!).toBeGreaterThanOrEqual(f.Emotions!.at(-1)!.Confidence!);
   });
 
+  it('computes only the attributes asked for, on top of the default set', async () => {
+    const r = await engine.client.send(new DetectFacesCommand({ Image: { Bytes: faces1[0] }, Attributes: ['DEFAULT', 'EYES_OPEN', 'SUNGLASSES'] }));
+    const f = r.FaceDetails![0]!;
+    expect(f.EyesOpen!.Value).toBe(true);
+    expect(f.Sunglasses!.Value).toBe(false);
+    expect(f.Pose).toBeDefined();
+    expect(f.Quality).toBeDefined();
+    expect(f.AgeRange).toBeUndefined();
+    expect(f.Gender).toBeUndefined();
+    expect(f.Emotions).toBeUndefined();
+    expect(f.Smile).toBeUndefined();
+    expect(f.Landmarks!.length).toBe(5);
+    const g = (await engine.client.send(new DetectFacesCommand({ Image: { Bytes: faces1[0] }, Attributes: ['GENDER'] }))).FaceDetails![0]!;
+    expect(g.Gender!.Value).toBe('Female');
+    expect(g.EyesOpen).toBeUndefined();
+  });
+
   it('Brightness and Sharpness follow the pixels', async () => {
     const img = faces1[0]!;
     const dark = await sharp(img).modulate({ brightness: 0.3 }).jpeg().toBuffer();
@@ -84,16 +101,11 @@ describe('DetectFaces', () => {
   });
 
   it('runs two requests at once on two workers', async () => {
+    // Speed is for bench/engine.ts; here: both workers really were busy at the same time.
     const photo = demoPhoto(4);
-    const t0 = performance.now();
-    await engine.client.send(new DetectFacesCommand({ Image: { Bytes: photo } }));
-    const one = performance.now() - t0;
-    const t1 = performance.now();
     const rs = await Promise.all([1, 2].map(() => engine.client.send(new DetectFacesCommand({ Image: { Bytes: photo } }))));
-    const two = performance.now() - t1;
     expect(rs.map((r) => r.FaceDetails!.length)).toEqual([4, 4]);
-    // in parallel two take clearly less than twice one (generous: the machine may be busy)
-    expect(two).toBeLessThan(one * 1.9 + 50);
+    expect(engine.server.workers()).toEqual({ size: 2, peakConcurrency: 2 });
   });
 });
 

@@ -45,6 +45,7 @@ export class ModelPool {
   private readonly queue: Pending[] = [];
   private nextId = 1;
   private closed = false;
+  private peak = 0;
   readonly ready: Promise<void>;
 
   constructor(readonly size: number = defaultPoolSize()) {
@@ -103,6 +104,7 @@ export class ModelPool {
       const job = this.queue.shift();
       if (!job) return;
       slot.busy = job;
+      this.peak = Math.max(this.peak, this.slots.filter((s) => s.busy).length);
       slot.worker.postMessage({ id: job.id, bytes: job.bytes, opts: job.opts });
     }
   }
@@ -115,6 +117,11 @@ export class ModelPool {
       else job.resolve(msg.result as AnalyzeResult);
     }
     this.pump();
+  }
+
+  /** The most images ever analysed at the same time: shows the workers really run in parallel. */
+  get peakConcurrency(): number {
+    return this.peak;
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,17 @@ export interface RawFace {
   mouthOpen?: { value: boolean; confidence: number };
 }
 
+/**
+ * Facial attributes beyond DEFAULT that a request can ask for (Rekognition's Attribute values);
+ * `ALL` stands for every one. Only what was asked for is computed: the age/gender net, the
+ * emotion net and the iris model each cost tens of milliseconds.
+ */
+export const FACE_ATTRIBUTES = [
+  'AGE_RANGE', 'BEARD', 'EMOTIONS', 'EYE_DIRECTION', 'EYEGLASSES', 'EYES_OPEN', 'GENDER',
+  'MOUTH_OPEN', 'MUSTACHE', 'FACE_OCCLUDED', 'SMILE', 'SUNGLASSES',
+] as const;
+export type FaceAttribute = (typeof FACE_ATTRIBUTES)[number];
+
 export interface AnalyzeResult {
   width: number;
   height: number;

@@ -9,9 +9,9 @@ import { boundingBox, comparedFace, confidence, faceDetail } from './shapes';
 const MAX_DETECTED = 100;
 
 export const DetectFaces: Operation = async (ctx, body) => {
-  const { all } = attributes(body);
-  const r = await analyzeImage(ctx, body.Image, { attributes: all, embed: false, maxFaces: MAX_DETECTED });
-  return { FaceDetails: r.faces.map((f) => faceDetail(f, all)) };
+  const wanted = attributes(body);
+  const r = await analyzeImage(ctx, body.Image, { attributes: wanted.extra, embed: false, maxFaces: MAX_DETECTED });
+  return { FaceDetails: r.faces.map((f) => faceDetail(f, wanted)) };
 };
 
 export const CompareFaces: Operation = async (ctx, body) => {
@@ -19,8 +19,8 @@ export const CompareFaces: Operation = async (ctx, body) => {
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'NONE');
   // both images at once: with two workers they are analysed in parallel
   const [src, tgt] = await Promise.all([
-    analyzeImage(ctx, body.SourceImage, { attributes: false, embed: true, maxFaces: 1 }, 'SourceImage'),
-    analyzeImage(ctx, body.TargetImage, { attributes: false, embed: true, maxFaces: MAX_DETECTED }, 'TargetImage'),
+    analyzeImage(ctx, body.SourceImage, { attributes: [], embed: true, maxFaces: 1 }, 'SourceImage'),
+    analyzeImage(ctx, body.TargetImage, { attributes: [], embed: true, maxFaces: MAX_DETECTED }, 'TargetImage'),
   ]);
   const s = largestFace(src);
   if (qualityReasons(s, src.width, filter).length > 0) throw invalidParameter('The source image face does not meet the quality filter.');

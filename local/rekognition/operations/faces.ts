@@ -12,9 +12,9 @@ export const IndexFaces: Operation = async (ctx, body) => {
   const ext = externalImageId(body);
   const maxFaces = num(body, 'MaxFaces', 1, 100);
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'AUTO');
-  const { all } = attributes(body);
+  const wanted = attributes(body);
   // descriptors for the largest faces only: MaxFaces plus a few in case the quality filter drops some
-  const r = await analyzeImage(ctx, body.Image, { attributes: all, embed: true, maxFaces: 100, embedMax: (maxFaces ?? 100) + 2 });
+  const r = await analyzeImage(ctx, body.Image, { attributes: wanted.extra, embed: true, maxFaces: 100, embedMax: (maxFaces ?? 100) + 2 });
   const imageId = randomUUID();
   const records: { Face: Record<string, unknown>; FaceDetail: Record<string, unknown> }[] = [];
   const unindexed: { Reasons: string[]; FaceDetail: Record<string, unknown> }[] = [];
@@ -24,7 +24,7 @@ export const IndexFaces: Operation = async (ctx, body) => {
     if (reasons.length === 0 && maxFaces !== undefined && toStore.length >= maxFaces) reasons.push('EXCEEDS_MAX_FACES');
     if (reasons.length === 0 && !f.vector) reasons.push('EXCEEDS_MAX_FACES'); // beyond embedMax
     if (reasons.length > 0) {
-      unindexed.push({ Reasons: reasons, FaceDetail: faceDetail(f, all) });
+      unindexed.push({ Reasons: reasons, FaceDetail: faceDetail(f, wanted) });
       continue;
     }
     const meta: Omit<FaceMeta, 'userId'> = {
@@ -36,7 +36,7 @@ export const IndexFaces: Operation = async (ctx, body) => {
       indexedAt: Date.now(),
     };
     toStore.push({ ...meta, vector: f.vector as Float32Array });
-    records.push({ Face: face(meta), FaceDetail: faceDetail(f, all) });
+    records.push({ Face: face(meta), FaceDetail: faceDetail(f, wanted) });
   }
   if (ctx.store.get(c.id) !== c) throw notFound(`The collection id: ${c.id} does not exist`); // deleted while we were analysing
   await c.exclusive(() => c.addFaces(toStore));
@@ -102,7 +102,7 @@ export const SearchFacesByImage: Operation = async (ctx, body) => {
   const min = threshold(body, 'FaceMatchThreshold', 80);
   const max = num(body, 'MaxFaces', 1, 4096) ?? 80;
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'NONE');
-  const r = await analyzeImage(ctx, body.Image, { attributes: false, embed: true, maxFaces: 1 });
+  const r = await analyzeImage(ctx, body.Image, { attributes: [], embed: true, maxFaces: 1 });
   const f = largestFace(r);
   if (qualityReasons(f, r.width, filter).length > 0) throw invalidParameter('The largest face in the image does not meet the quality filter.');
   if (!f.vector) throw invalidParameter('There are no faces in the image. Should be at least 1.');

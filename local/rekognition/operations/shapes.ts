@@ -1,6 +1,6 @@
 /** RawFace (model terms) → Rekognition response shapes (FaceDetail, ComparedFace, Face). */
 import { isDefaultLandmark } from '../model/attributes';
-import type { RawFace } from '../model/types';
+import type { FaceAttribute, RawFace } from '../model/types';
 import { FACE_MODEL_VERSION, type BoundingBox, type FaceMeta } from '../store';
 
 const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
@@ -31,22 +31,30 @@ function quality(f: RawFace) {
   return { Brightness: f.quality.brightness, Sharpness: f.quality.sharpness };
 }
 
-/** FaceDetail with the DEFAULT attributes, plus the estimated ones when `all`. */
-export function faceDetail(f: RawFace, all: boolean): Record<string, unknown> {
+export interface WantedAttributes {
+  /** ALL was asked for: every landmark too. */
+  all: boolean;
+  extra: readonly FaceAttribute[];
+}
+
+export const NO_EXTRA: WantedAttributes = { all: false, extra: [] };
+
+/** FaceDetail with the DEFAULT attributes, plus the estimated ones that were asked for. */
+export function faceDetail(f: RawFace, wanted: WantedAttributes): Record<string, unknown> {
   const d: Record<string, unknown> = {
     BoundingBox: boundingBox(f),
-    Landmarks: landmarks(f, all),
+    Landmarks: landmarks(f, wanted.all),
     Pose: pose(f),
     Quality: quality(f),
     Confidence: confidence(f),
   };
-  if (!all) return d;
-  if (f.age !== undefined) d.AgeRange = { Low: Math.max(0, Math.floor(f.age - 5)), High: Math.ceil(f.age + 5) };
-  if (f.gender) d.Gender = { Value: f.gender.value, Confidence: pct(f.gender.score * 100) };
+  const wants = (a: FaceAttribute) => wanted.extra.includes(a);
+  if (f.age !== undefined && wants('AGE_RANGE')) d.AgeRange = { Low: Math.max(0, Math.floor(f.age - 5)), High: Math.ceil(f.age + 5) };
+  if (f.gender && wants('GENDER')) d.Gender = { Value: f.gender.value, Confidence: pct(f.gender.score * 100) };
   if (f.emotions) {
     const happy = f.emotions.find((e) => e.emotion === 'happy')?.score ?? 0;
-    d.Smile = { Value: happy >= 0.5, Confidence: pct(50 + Math.abs(happy - 0.5) * 100) };
-    d.Emotions = f.emotions
+    if (wants('SMILE')) d.Smile = { Value: happy >= 0.5, Confidence: pct(50 + Math.abs(happy - 0.5) * 100) };
+    if (wants('EMOTIONS')) d.Emotions = f.emotions
       .map((e) => ({ Type: EMOTIONS[e.emotion] ?? 'UNKNOWN', Confidence: pct(e.score * 100) }))
       .sort((a, b) => b.Confidence - a.Confidence);
   }

@@ -4,7 +4,7 @@ import { cosineToSimilarity, dot, similarityToCosine } from '../similarity';
 import { FACE_MODEL_VERSION, type Collection } from '../store';
 import { clientToken, collectionId, faceId, faceIds, num, oneOf, threshold, userId } from '../validate';
 import { analyzeImage, largestFace, page, QUALITY_FILTERS, qualityReasons, requireCollection, type Operation } from './context';
-import { faceDetail } from './shapes';
+import { faceDetail, NO_EXTRA } from './shapes';
 
 /** AWS allows up to 100 faces per user. */
 const MAX_FACES_PER_USER = 100;
@@ -159,14 +159,14 @@ export const SearchUsersByImage: Operation = async (ctx, body) => {
   const minSim = threshold(body, 'UserMatchThreshold', 80);
   const maxUsers = num(body, 'MaxUsers', 1, 500) ?? 10;
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'NONE');
-  const r = await analyzeImage(ctx, body.Image, { attributes: false, embed: true, maxFaces: 100, embedMax: 1 });
+  const r = await analyzeImage(ctx, body.Image, { attributes: [], embed: true, maxFaces: 100, embedMax: 1 });
   const f = largestFace(r);
   const reasons = qualityReasons(f, r.width, filter);
   if (reasons.length > 0 || !f.vector) throw invalidParameter('The largest face in the image does not meet the quality filter.');
   return {
     UserMatches: matchUsers(c, [f.vector], minSim, maxUsers),
     FaceModelVersion: FACE_MODEL_VERSION,
-    SearchedFace: { FaceDetail: faceDetail(f, false) },
-    UnsearchedFaces: r.faces.slice(1).map((o) => ({ FaceDetails: faceDetail(o, false), Reasons: ['FACE_NOT_LARGEST'] })),
+    SearchedFace: { FaceDetail: faceDetail(f, NO_EXTRA) },
+    UnsearchedFaces: r.faces.slice(1).map((o) => ({ FaceDetails: faceDetail(o, NO_EXTRA), Reasons: ['FACE_NOT_LARGEST'] })),
   };
 };
