@@ -44,7 +44,19 @@ export function randomVectors(n: number, dim: number, seed: number): Float32Arra
  * two photos of one identity ≈ 0.95, as measured for the face-api 128-d descriptors.
  * `perIdentity` photos per identity; queries are fresh photos of existing identities.
  */
-export function clusteredVectors(n: number, dim: number, seed: number, perIdentity = 4): { data: Float32Array; queries: (count: number) => Float32Array } {
+export function clusteredVectors(
+  n: number,
+  dim: number,
+  seed: number,
+  perIdentity = 4,
+): {
+  data: Float32Array;
+  /** Number of identities; row r is a photo of identity r % identities. */
+  identities: number;
+  queries: (count: number) => Float32Array;
+  /** Like queries(), plus the identity each query is a photo of. */
+  labelledQueries: (count: number) => { queries: Float32Array; identity: Int32Array };
+} {
   const rand = rng(seed);
   const unit = (v: Float32Array) => normaliseRows(v, dim);
   const shared = unit(normals(rand, dim));
@@ -58,12 +70,14 @@ export function clusteredVectors(n: number, dim: number, seed: number, perIdenti
   const data = new Float32Array(n * dim);
   for (let i = 0; i < n; i++) photo(i % ids, data, i * dim);
   normaliseRows(data, dim);
-  return {
-    data,
-    queries: (count) => {
-      const q = new Float32Array(count * dim);
-      for (let i = 0; i < count; i++) photo(Math.floor(rand() * ids), q, i * dim);
-      return normaliseRows(q, dim);
-    },
+  const labelledQueries = (count: number) => {
+    const q = new Float32Array(count * dim);
+    const identity = new Int32Array(count);
+    for (let i = 0; i < count; i++) {
+      identity[i] = Math.floor(rand() * ids);
+      photo(identity[i] as number, q, i * dim);
+    }
+    return { queries: normaliseRows(q, dim), identity };
   };
+  return { data, identities: ids, queries: (count) => labelledQueries(count).queries, labelledQueries };
 }

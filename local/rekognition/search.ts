@@ -3,11 +3,14 @@
  *
  * Exact search keeps every vector in one contiguous Float32Array (rows of `dim`) and scans it
  * with a dot product per row (usearch's SIMD exactSearch; a plain-JS scan is kept as baseline); a removal moves the last row into the hole, so the scan never
- * skips. Past `hnswThreshold` vectors an HNSW index (usearch) is built and kept up to date, and
- * its candidates are re-scored exactly; below it the exact scan is both faster and perfect.
+ * skips. From `signThreshold` vectors on, a table of 128-bit sign codes (sign-codes.ts) is kept
+ * beside the rows: a query's Hamming scan over all codes (WebAssembly) picks ~`signCandidates`
+ * rows, which are re-ranked exactly. Optionally (`hnswThreshold`, off by default and only used when
+ * the sign tier is off) an HNSW index (usearch) is built and its candidates are re-scored exactly.
  */
 import { createRequire } from 'node:module';
 import type * as Usearch from 'usearch';
+import { meanOf, SignCodes } from './sign-codes';
 
 // usearch's ESM build cannot find its prebuilt binary (infinite recursion in getBuildDir); its
 // CommonJS build can, so load that one.
@@ -20,7 +23,11 @@ export interface Hit {
 }
 
 export interface VectorIndexOptions {
-  /** Build the HNSW index once the collection holds this many vectors (0 = never). */
+  /** Search via sign codes + exact re-rank once the collection holds this many vectors (0 = never; 128-d only). */
+  signThreshold?: number;
+  /** Rows re-ranked exactly per sign-code query (at least; ties at the cut-off distance are kept). */
+  signCandidates?: number;
+  /** Build the HNSW index once the collection holds this many vectors (0 = never); it answers only while the sign tier does not (size < signThreshold). */
   hnswThreshold?: number;
   connectivity?: number;
   expansionAdd?: number;
@@ -28,10 +35,13 @@ export interface VectorIndexOptions {
 }
 
 /**
- * Native brute force scans 100k vectors in ≈ 8 ms and 1M in ≈ 85 ms on one core; HNSW answers in
- * ≈ 2–5 ms at recall@1 0.97–1.0 on face-like vectors (bench/engine.ts), so it pays from here on.
+ * Native brute force scans 50k vectors in ≈ 4 ms, 100k in ≈ 9 ms and 1M in 67–115 ms on one core;
+ * the sign-code tier answers in ≈ 0.5 ms at 100k and ≈ 4 ms at 1M (bench/engine.ts), exact below.
  */
-export const DEFAULT_HNSW_THRESHOLD = 250_000;
+export const DEFAULT_SIGN_THRESHOLD = 50_000;
+export const DEFAULT_SIGN_CANDIDATES = 1024;
+/** HNSW (usearch) is off by default: at 1M its recall@1 was 0.52 at 4 ms and the build took 15 min. */
+export const DEFAULT_HNSW_THRESHOLD = 0;
 const BUILD_CHUNK = 1000;
 
 /**
@@ -82,6 +92,25 @@ export function exactTopK(data: Float32Array, dim: number, count: number, q: Flo
   return filled === kk ? { rows, scores } : { rows: rows.subarray(0, filled), scores: scores.subarray(0, filled) };
 }
 
+let gathered = new Float32Array(0);
+
+/**
+ * Exact top-k by inner product among the given rows of `data` (the re-rank step), best first:
+ * copies the candidate rows into a scratch buffer and scans it with the native SIMD kernel
+ * (≈ 3× faster than a JS dot-product loop over scattered rows).
+ */
+export function rerankTopK(data: Float32Array, dim: number, cand: Int32Array, q: Float32Array, k: number, minScore = -Infinity): { rows: Int32Array; scores: Float32Array } {
+  const n = cand.length;
+  if (gathered.length < n * dim) gathered = new Float32Array(Math.max(n * dim, gathered.length * 2));
+  for (let c = 0; c < n; c++) {
+    const off = (cand[c] as number) * dim;
+    gathered.set(data.subarray(off, off + dim), c * dim);
+  }
+  const r = nativeTopK(gathered, dim, n, q, k, minScore);
+  for (let i = 0; i < r.rows.length; i++) r.rows[i] = cand[r.rows[i] as number] as number;
+  return r;
+}
+
 export class VectorIndex {
   private data: Float32Array;
   private ids: string[] = [];
@@ -92,10 +121,16 @@ export class VectorIndex {
   private readonly idOfLabel = new Map<bigint, string>();
   private nextLabel = 1n;
   private readonly opts: Required<VectorIndexOptions>;
+  private codes: SignCodes | undefined;
+  /** Collection size when the codes' mean μ was computed, and adds + removes since. */
+  private codedAt = 0;
+  private churn = 0;
 
   constructor(readonly dim: number, opts: VectorIndexOptions = {}) {
     this.data = new Float32Array(dim * 1024);
     this.opts = {
+      signThreshold: dim === 128 ? (opts.signThreshold ?? DEFAULT_SIGN_THRESHOLD) : 0,
+      signCandidates: opts.signCandidates ?? DEFAULT_SIGN_CANDIDATES,
       hnswThreshold: opts.hnswThreshold ?? DEFAULT_HNSW_THRESHOLD,
       connectivity: opts.connectivity ?? 32,
       expansionAdd: opts.expansionAdd ?? 128,
@@ -108,7 +143,30 @@ export class VectorIndex {
   }
 
   get usesHnsw(): boolean {
-    return this.hnsw !== undefined && this.building === undefined;
+    return this.hnsw !== undefined && this.building === undefined && !this.usesSignCodes;
+  }
+
+  get usesSignCodes(): boolean {
+    return this.codes !== undefined && this.ids.length >= this.opts.signThreshold;
+  }
+
+  /** The sign-code table (tests and diagnostics), if built. */
+  get signCodes(): SignCodes | undefined {
+    return this.codes;
+  }
+
+  /**
+   * (Re)computes μ over the current rows and re-encodes them all (≈ 2 s at 1M in JS; happens once
+   * the collection first reaches signThreshold and again after as many adds + removes as it held
+   * at the last build, i.e. amortised O(1) per change).
+   */
+  rebuildCodes(): void {
+    const n = this.ids.length;
+    const codes = new SignCodes(this.dim, meanOf(this.data, this.dim, n), n);
+    codes.addRows(this.data, n);
+    this.codes = codes;
+    this.codedAt = n;
+    this.churn = 0;
   }
 
   has(id: string): boolean {
@@ -132,6 +190,10 @@ export class VectorIndex {
     this.data.set(v, row * this.dim);
     this.ids.push(id);
     this.rowOf.set(id, row);
+    if (this.codes) {
+      this.codes.add(v);
+      if (++this.churn >= this.codedAt) this.rebuildCodes();
+    } else if (this.opts.signThreshold > 0 && this.ids.length >= this.opts.signThreshold) this.rebuildCodes();
     if (this.hnsw) this.hnswAdd(id, v.slice());
     else if (this.opts.hnswThreshold > 0 && this.ids.length >= this.opts.hnswThreshold) this.buildHnsw();
   }
@@ -148,6 +210,10 @@ export class VectorIndex {
     }
     this.ids.pop();
     this.rowOf.delete(id);
+    if (this.codes) {
+      this.codes.remove(row); // same move-last-into-the-hole as the rows
+      this.churn++;
+    }
     const label = this.labelOf.get(id);
     if (this.hnsw && label !== undefined) {
       this.hnsw.remove(label);
@@ -159,12 +225,23 @@ export class VectorIndex {
 
   /** Top-k by cosine, best first, only hits with cosine ≥ minCosine. */
   search(q: Float32Array, k: number, minCosine = -1): Hit[] {
+    if (this.usesSignCodes) return this.searchSign(q, k, minCosine);
     if (this.hnsw && !this.building && this.ids.length >= this.opts.hnswThreshold) return this.searchHnsw(q, k, minCosine);
     return this.searchExact(q, k, minCosine);
   }
 
   searchExact(q: Float32Array, k: number, minCosine = -1): Hit[] {
     const { rows, scores } = nativeTopK(this.data, this.dim, this.ids.length, q, k, minCosine);
+    const out: Hit[] = [];
+    for (let i = 0; i < rows.length; i++) out.push({ id: this.ids[rows[i] as number] as string, cosine: scores[i] as number });
+    return out;
+  }
+
+  /** Sign-code candidates re-ranked exactly: every hit's cosine is exact; a hit can only be missed. */
+  searchSign(q: Float32Array, k: number, minCosine = -1): Hit[] {
+    if (!this.codes) return this.searchExact(q, k, minCosine);
+    const cand = this.codes.candidates(q, Math.max(this.opts.signCandidates, k));
+    const { rows, scores } = rerankTopK(this.data, this.dim, cand, q, k, minCosine);
     const out: Hit[] = [];
     for (let i = 0; i < rows.length; i++) out.push({ id: this.ids[rows[i] as number] as string, cosine: scores[i] as number });
     return out;

@@ -84,7 +84,7 @@ describe('vector search', () => {
   it('the HNSW index (past its threshold, built in the background) agrees with exact search on face-like vectors', async () => {
     const n = 5000;
     const { data, queries } = clusteredVectors(n, 128, 11);
-    const idx = new VectorIndex(128, { hnswThreshold: 1000 });
+    const idx = new VectorIndex(128, { hnswThreshold: 1000, signThreshold: 0 });
     for (let i = 0; i < n; i++) idx.add(`f${i}`, data.subarray(i * 128, (i + 1) * 128));
     expect(idx.usesHnsw).toBe(false); // still building: exact search meanwhile
     idx.remove('f3');
