@@ -146,6 +146,12 @@ export class VectorIndex {
     return this.hnsw !== undefined && this.building === undefined && !this.usesSignCodes;
   }
 
+  /** HNSW is built only if it could answer: enabled, and below the sign tier's threshold. */
+  private get hnswUseful(): boolean {
+    const { hnswThreshold, signThreshold } = this.opts;
+    return hnswThreshold > 0 && (signThreshold === 0 || hnswThreshold < signThreshold);
+  }
+
   get usesSignCodes(): boolean {
     return this.codes !== undefined && this.ids.length >= this.opts.signThreshold;
   }
@@ -156,9 +162,9 @@ export class VectorIndex {
   }
 
   /**
-   * (Re)computes μ over the current rows and re-encodes them all (≈ 2 s at 1M in JS; happens once
-   * the collection first reaches signThreshold and again after as many adds + removes as it held
-   * at the last build, i.e. amortised O(1) per change).
+   * (Re)computes μ (over ≤ 65 536 sampled rows) and re-encodes all rows (≈ 1 s at 1M in JS,
+   * blocking). Happens when the collection first reaches signThreshold and again after as many
+   * adds + removes as it held at the last build, i.e. amortised O(1) per change.
    */
   rebuildCodes(): void {
     const n = this.ids.length;
@@ -195,7 +201,7 @@ export class VectorIndex {
       if (++this.churn >= this.codedAt) this.rebuildCodes();
     } else if (this.opts.signThreshold > 0 && this.ids.length >= this.opts.signThreshold) this.rebuildCodes();
     if (this.hnsw) this.hnswAdd(id, v.slice());
-    else if (this.opts.hnswThreshold > 0 && this.ids.length >= this.opts.hnswThreshold) this.buildHnsw();
+    else if (this.hnswUseful && this.ids.length >= this.opts.hnswThreshold) this.buildHnsw();
   }
 
   remove(id: string): boolean {

@@ -52,7 +52,7 @@ const HIST = 1024;
 const CODES = 4096;
 const PAGE = 65536;
 /** Codes whose distance histogram sets the cut-off. */
-const SAMPLE = 32768;
+const SAMPLE = 65536;
 
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -213,14 +213,20 @@ export class SignCodes {
     this.i32 = new Int32Array(b);
   }
 
+  /** Scratch for v − μ, read back as bits: bit j = 1 iff v[j] ≥ μ[j] (the f32 sign bit is clear). */
+  private readonly diff = new Float32Array(128);
+  private readonly diffBits = new Int32Array(this.diff.buffer);
+
   /** Writes the sign code of v − μ at word offset `word` (4 words). */
   private encode(v: Float32Array, vOff: number, word: number): void {
-    const u32 = this.u32, mu = this.mean;
+    const u32 = this.u32, mu = this.mean, diff = this.diff, bits = this.diffBits;
+    // branch-free (a data-dependent branch mispredicts half the time): rounding v − μ to f32 never
+    // flips its sign, and is +0 only when v = μ
+    for (let j = 0; j < 128; j++) diff[j] = (v[vOff + j] as number) - (mu[j] as number);
     for (let w = 0; w < 4; w++) {
-      let bits = 0;
-      // branch-free: a data-dependent branch mispredicts half the time
-      for (let b = 0, j = w * 32; b < 32; b++, j++) bits |= (((mu[j] as number) - (v[vOff + j] as number)) < 0 ? 1 : 0) << b;
-      u32[word + w] = bits >>> 0;
+      let x = 0;
+      for (let b = 0, j = w * 32; b < 32; b++, j++) x |= (~(bits[j] as number) >>> 31) << b;
+      u32[word + w] = x >>> 0;
     }
   }
 
@@ -271,7 +277,7 @@ export class SignCodes {
 
   /**
    * Rows whose code is closest to the query's: every row with Hamming distance ≤ t, for a cut-off
-   * t estimated from the histogram of the first SAMPLE codes so that about 2 × `want` rows pass;
+   * t estimated from the histogram of the first SAMPLE codes so that about 1.5 × `want` rows pass;
    * if fewer than `want` pass, t is raised and the filter repeated (ties at t are always all
    * kept). Deterministic. With ≤ `want` rows, all rows.
    */
@@ -280,7 +286,7 @@ export class SignCodes {
     if (n <= want) return Int32Array.from({ length: n }, (_, i) => i);
     const s = Math.min(n, SAMPLE);
     const hist = this.scan(q, s);
-    const goal = s === n ? want : (2 * want * s) / n;
+    const goal = s === n ? want : (1.5 * want * s) / n;
     let t = 0, cum = hist[0] as number;
     while (cum < goal && t < 128) cum += hist[++t] as number;
     for (;;) {
@@ -293,9 +299,17 @@ export class SignCodes {
   }
 }
 
-/** Mean of rows [0, count) of `data` (f64 accumulation). */
-export function meanOf(data: Float32Array, dim: number, count: number): Float32Array {
+/**
+ * Mean of rows [0, count) of `data` (f64 accumulation), over every ⌈count / maxRows⌉-th row: μ
+ * only centres the codes, so a deterministic sample of 65 536 rows is plenty (and 12× faster at 1M).
+ */
+export function meanOf(data: Float32Array, dim: number, count: number, maxRows = 65536): Float32Array {
   const acc = new Float64Array(dim);
-  for (let r = 0, off = 0; r < count; r++, off += dim) for (let j = 0; j < dim; j++) acc[j] = (acc[j] as number) + (data[off + j] as number);
-  return Float32Array.from(acc, (x) => (count > 0 ? x / count : 0));
+  const stride = Math.max(1, Math.ceil(count / maxRows));
+  let used = 0;
+  for (let r = 0; r < count; r += stride, used++) {
+    const off = r * dim;
+    for (let j = 0; j < dim; j++) acc[j] = (acc[j] as number) + (data[off + j] as number);
+  }
+  return Float32Array.from(acc, (x) => (used > 0 ? x / used : 0));
 }

@@ -7,10 +7,10 @@ import { clusteredVectors, randomVectors, rng } from '../../bench/lib/vectors';
 const dim = 128;
 const row = (data: Float32Array, i: number) => data.subarray(i * dim, (i + 1) * dim);
 
-/** Sign code of v − μ in plain JS, independent of SignCodes' encoder. */
+/** Sign code of v − μ in plain JS (bit = v ≥ μ), independent of SignCodes' encoder. */
 function refCode(v: Float32Array, mu: Float32Array): Uint32Array {
   const out = new Uint32Array(4);
-  for (let j = 0; j < dim; j++) if ((v[j] as number) > (mu[j] as number)) out[j >> 5] = ((out[j >> 5] as number) | (1 << (j & 31))) >>> 0;
+  for (let j = 0; j < dim; j++) if ((v[j] as number) >= (mu[j] as number)) out[j >> 5] = ((out[j >> 5] as number) | (1 << (j & 31))) >>> 0;
   return out;
 }
 
