@@ -1,16 +1,14 @@
 /** Mutation.registerUser → register Lambda. The registrationId (given or new) is stashed for the step. */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationRegisterUserArgs } from '../schema/generated/graphql';
-import { checkId, checkImage, checkOptionalRegistrationId, checkProperties } from './lib/validate';
+import { checkId, checkImage, stashRegistrationId, checkProperties } from './lib/validate';
 
 export function request(ctx: Context<MutationRegisterUserArgs>): Record<string, never> {
   const input = ctx.args.input;
   checkId(input.userId, 'input.userId');
   checkImage(input.image, 'input.image');
   checkProperties(input.properties, 'input.properties');
-  const given = checkOptionalRegistrationId(input.registrationId, 'input.registrationId');
-  ctx.stash.registrationId = given ?? util.autoId();
+  stashRegistrationId(ctx, input.registrationId);
   return {};
 }
 

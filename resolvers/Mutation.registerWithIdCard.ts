@@ -1,8 +1,7 @@
 /** Mutation.registerWithIdCard → register Lambda. The registrationId (given or new) is stashed for the step. */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationRegisterWithIdCardArgs } from '../schema/generated/graphql';
-import { checkId, checkImage, checkOptionalRegistrationId, checkProperties } from './lib/validate';
+import { checkId, checkImage, stashRegistrationId, checkProperties } from './lib/validate';
 
 export function request(ctx: Context<MutationRegisterWithIdCardArgs>): Record<string, never> {
   const input = ctx.args.input;
@@ -10,8 +9,7 @@ export function request(ctx: Context<MutationRegisterWithIdCardArgs>): Record<st
   checkImage(input.image, 'input.image');
   checkImage(input.idCard, 'input.idCard');
   checkProperties(input.properties, 'input.properties');
-  const given = checkOptionalRegistrationId(input.registrationId, 'input.registrationId');
-  ctx.stash.registrationId = given ?? util.autoId();
+  stashRegistrationId(ctx, input.registrationId);
   return {};
 }
 

@@ -1,15 +1,13 @@
 /** Mutation.updatePhoto → register Lambda. The registrationId (given or new) is stashed for the step. */
-import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { MutationUpdatePhotoArgs } from '../schema/generated/graphql';
-import { checkId, checkImage, checkOptionalRegistrationId } from './lib/validate';
+import { checkId, checkImage, stashRegistrationId } from './lib/validate';
 
 export function request(ctx: Context<MutationUpdatePhotoArgs>): Record<string, never> {
   const input = ctx.args.input;
   checkId(input.userId, 'input.userId');
   checkImage(input.image, 'input.image');
-  const given = checkOptionalRegistrationId(input.registrationId, 'input.registrationId');
-  ctx.stash.registrationId = given ?? util.autoId();
+  stashRegistrationId(ctx, input.registrationId);
   return {};
 }
 

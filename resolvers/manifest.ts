@@ -57,8 +57,6 @@ export type ResolverTypeName = 'Query' | 'Mutation' | 'Subscription' | 'User';
 export interface ResolverSpec {
   typeName: ResolverTypeName;
   fieldName: string;
-  /** `<Type>.<field>`: resolvers/<Type>.<field>.ts. */
-  code: string;
   /** The pipeline, in order (at most 10). */
   functions: FunctionName[];
 }
@@ -104,38 +102,41 @@ export const pipelineFunctions: readonly FunctionSpec[] = [
 ];
 
 export const resolvers: readonly ResolverSpec[] = [
-  { typeName: 'Mutation', fieldName: 'createUploadUrl', code: 'Mutation.createUploadUrl', functions: ['invokeUploads'] },
-  { typeName: 'Mutation', fieldName: 'registerUser', code: 'Mutation.registerUser', functions: ['invokeRegister'] },
-  { typeName: 'Mutation', fieldName: 'registerWithIdCard', code: 'Mutation.registerWithIdCard', functions: ['invokeRegister'] },
-  { typeName: 'Mutation', fieldName: 'updatePhoto', code: 'Mutation.updatePhoto', functions: ['invokeRegister'] },
-  { typeName: 'Mutation', fieldName: 'authenticate', code: 'Mutation.authenticate', functions: ['invokeAuthenticate'] },
-  { typeName: 'Mutation', fieldName: 'deleteUser', code: 'Mutation.deleteUser', functions: ['invokeAdmin'] },
+  { typeName: 'Mutation', fieldName: 'createUploadUrl', functions: ['invokeUploads'] },
+  { typeName: 'Mutation', fieldName: 'registerUser', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'registerWithIdCard', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'updatePhoto', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'authenticate', functions: ['invokeAuthenticate'] },
+  { typeName: 'Mutation', fieldName: 'deleteUser', functions: ['invokeAdmin'] },
   {
     typeName: 'Mutation',
     fieldName: 'publishRegistrationProgress',
-    code: 'Mutation.publishRegistrationProgress',
+   
     functions: ['passThrough'],
   },
-  { typeName: 'Query', fieldName: 'user', code: 'Query.user', functions: ['getUser'] },
-  { typeName: 'Query', fieldName: 'listUsers', code: 'Query.listUsers', functions: ['queryUsers'] },
-  { typeName: 'Query', fieldName: 'faceRecords', code: 'Query.faceRecords', functions: ['queryFaces'] },
-  { typeName: 'Query', fieldName: 'searchFaces', code: 'Query.searchFaces', functions: ['invokeAdmin'] },
-  { typeName: 'Query', fieldName: 'registration', code: 'Query.registration', functions: ['queryRegistration'] },
-  { typeName: 'User', fieldName: 'faces', code: 'User.faces', functions: ['queryFaces'] },
+  { typeName: 'Query', fieldName: 'user', functions: ['getUser'] },
+  { typeName: 'Query', fieldName: 'listUsers', functions: ['queryUsers'] },
+  { typeName: 'Query', fieldName: 'faceRecords', functions: ['queryFaces'] },
+  { typeName: 'Query', fieldName: 'searchFaces', functions: ['invokeAdmin'] },
+  { typeName: 'Query', fieldName: 'registration', functions: ['queryRegistration'] },
+  { typeName: 'User', fieldName: 'faces', functions: ['queryFaces'] },
   {
     typeName: 'Subscription',
     fieldName: 'onRegistrationProgress',
-    code: 'Subscription.onRegistrationProgress',
+   
     functions: ['passThrough'],
   },
 ];
+
+/** A resolver's code is named after its field: resolvers/<Type>.<field>.ts. */
+export const resolverCode = (r: Pick<ResolverSpec, 'typeName' | 'fieldName'>): string => `${r.typeName}.${r.fieldName}`;
 
 /** Every bundle to build: the resolvers' codes, then the functions' (each once). */
 export function codeEntries(): string[] {
   const codes: string[] = [];
   for (const r of resolvers) {
-    if (codes.indexOf(r.code) === -1) {
-      codes.push(r.code);
+    if (codes.indexOf(resolverCode(r)) === -1) {
+      codes.push(resolverCode(r));
     }
   }
   for (const f of pipelineFunctions) {

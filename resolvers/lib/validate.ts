@@ -6,6 +6,7 @@
  * APPSYNC_JS: no regex literals (util.matches), no throw, no `in`.
  */
 import { util } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
 import type { ImageInput, InputMaybe } from '../../schema/generated/graphql';
 
 /** userId and registrationId: what the table keys and Rekognition ExternalImageId accept. */
@@ -60,6 +61,14 @@ export function checkOptionalRegistrationId(value: unknown, field: string): stri
     invalid(field, field + ' must be 16-128 characters of letters, digits, _ . - : (a UUID, say)');
   }
   return value as string;
+}
+
+/**
+ * The registration mutations' before step: the client's registrationId (checked) or a new one,
+ * stashed for the step Lambda, which keys the registration and its progress events by it.
+ */
+export function stashRegistrationId(ctx: Context, given: unknown): void {
+  ctx.stash.registrationId = checkOptionalRegistrationId(given, 'input.registrationId') ?? util.autoId();
 }
 
 /** ImageInput: exactly one of s3Key (under uploads/) or base64 (at most 1 MiB decoded). */

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildResolvers, type BuiltResolver } from '../../resolvers/build';
-import { dataSources, pipelineFunctions, resolvers, type DataSourceSpec } from '../../resolvers/manifest';
+import { dataSources, pipelineFunctions, resolverCode, resolvers, type DataSourceSpec } from '../../resolvers/manifest';
 import { AppSyncError } from '../support/appsync-utils-standin';
 
 export const standinUrl = pathToFileURL(
@@ -136,7 +136,7 @@ export async function runPipeline(
   const spec = resolvers.find((r) => r.typeName === typeName && r.fieldName === fieldName);
   if (!spec) throw new Error(`no resolver for ${typeName}.${fieldName}`);
   const ctx = makeCtx({ ...init, typeName, fieldName });
-  const resolver = await bundles.load(spec.code);
+  const resolver = await bundles.load(resolverCode(spec));
   ctx.prev = { result: resolver.request(ctx) };
   const calls: DataSourceCall[] = [];
   for (const name of spec.functions) {

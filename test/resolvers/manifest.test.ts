@@ -8,6 +8,7 @@ import {
   codeEntries,
   dataSources,
   pipelineFunctions,
+  resolverCode,
   resolvers,
   type LambdaDataSource,
 } from '../../resolvers/manifest';
@@ -37,8 +38,7 @@ describe('resolvers/manifest', () => {
 
   it('each resolver code is named <Type>.<field> and its file exists', () => {
     for (const r of resolvers) {
-      expect(r.code).toBe(`${r.typeName}.${r.fieldName}`);
-      expect(existsSync(join(projectRoot, 'resolvers', r.code + '.ts')), r.code).toBe(true);
+      expect(existsSync(join(projectRoot, 'resolvers', resolverCode(r) + '.ts')), resolverCode(r)).toBe(true);
     }
   });
 
@@ -55,10 +55,10 @@ describe('resolvers/manifest', () => {
   it('pipelines use known functions (1 to 10 of them) and every function and data source is used', () => {
     const used = new Set<string>();
     for (const r of resolvers) {
-      expect(r.functions.length, r.code).toBeGreaterThanOrEqual(1);
-      expect(r.functions.length, r.code).toBeLessThanOrEqual(10);
+      expect(r.functions.length, resolverCode(r)).toBeGreaterThanOrEqual(1);
+      expect(r.functions.length, resolverCode(r)).toBeLessThanOrEqual(10);
       for (const name of r.functions) {
-        expect(pipelineFunctions.map((f) => f.name), r.code).toContain(name);
+        expect(pipelineFunctions.map((f) => f.name), resolverCode(r)).toContain(name);
         used.add(name);
       }
     }
@@ -87,7 +87,7 @@ describe('resolvers/manifest', () => {
         const ds = dataSources.find((d) => d.name === f?.dataSource);
         if (ds?.kind === 'AWS_LAMBDA') {
           expect(f?.code).toBe('functions/invokeStep');
-          expect(ds.steps, r.code).toContain(r.fieldName);
+          expect(ds.steps, resolverCode(r)).toContain(r.fieldName);
         }
       }
     }
