@@ -3,7 +3,7 @@ import type { Deps } from '../deps';
 import { fail, isConditionFailed } from '../errors';
 import { resolveImage } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
-import type { UserRecord } from '../ports';
+import type { FaceRecordItem, UserRecord } from '../ports';
 import { findReplay, runRegistration } from '../registration';
 import { registrationPolicy, toFaceQuality } from '../screening';
 import { validateRegistrationId, validateUserId } from '../validation';
@@ -39,7 +39,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     progress.emit('SCREENING', 'STARTED');
     const [indexed, verified] = await settle([
       faces.indexFace(selfie.ref, userId),
-      user?.status === 'ACTIVE' ? verifyIdentity(deps, selfie.ref, user, enrolledFaces) : Promise.resolve(null),
+      user?.status === 'ACTIVE' ? verifyIdentity(deps, selfie.ref, user, () => enrolledFaces) : Promise.resolve(null),
     ] as const);
     const faceId = indexed.status === 'fulfilled' ? indexed.value.indexed?.faceId : undefined;
     if (faceId) undo.push('delete indexed face', () => faces.deleteFaces([faceId]));
@@ -89,7 +89,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     undo.clear();
     progress.emit('SAVING', 'SUCCEEDED');
 
-    await evictFaces(deps, userId, evicted, await enrolledFaces.catch(() => []));
+    await evictFaces(deps, userId, evicted, enrolledFaces);
     return {
       registrationId,
       userId,
@@ -108,9 +108,11 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
  * Removes faces the profile no longer lists. The face records go last: if anything fails
  * on the way, the record still names the face, so it is never an untracked orphan.
  */
-async function evictFaces(deps: Deps, userId: string, faceIds: string[], items: { faceId: string; imageKey: string }[]): Promise<void> {
+async function evictFaces(deps: Deps, userId: string, faceIds: string[], records: Promise<FaceRecordItem[]>): Promise<void> {
   if (faceIds.length === 0) return;
   try {
+    // Without the records there are no image keys: remove nothing rather than orphan images.
+    const items = await records;
     await deps.faces.disassociateFaces(userId, faceIds);
     await deps.faces.deleteFaces(faceIds);
     const keys = items.filter((f) => faceIds.includes(f.faceId)).map((f) => f.imageKey);
