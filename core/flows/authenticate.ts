@@ -17,12 +17,10 @@ export async function authenticate(deps: Deps, input: AuthenticateInput): Promis
   const userId = validateUserId(input.userId);
   const image = await resolveImage(deps, input.image, 'image');
   const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), deps.records.getUser(userId)]);
-  const enrolledFaces = user ? deps.records.listFaces(userId) : Promise.resolve([]);
-  enrolledFaces.catch(() => undefined); // awaited only on the fallback path
 
   const [detected, verified] = await Promise.all([
     deps.faces.detectFaces(image.ref),
-    user?.status === 'ACTIVE' ? verifyIdentity(deps, image.ref, user, enrolledFaces) : Promise.resolve(null),
+    user?.status === 'ACTIVE' ? verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)) : Promise.resolve(null),
   ]);
   screenSingleFace(detected, authenticationPolicy(deps.config), 'image');
 

@@ -17,14 +17,15 @@ export async function verifyIdentity(
   deps: Deps,
   image: ImageRef,
   user: UserRecord,
-  faces: Promise<FaceRecordItem[]>,
+  /** The user's face records; read only on the 1:1 fallback path. */
+  faces: () => Promise<FaceRecordItem[]>,
 ): Promise<Verified | null> {
   const threshold = deps.config.authThreshold;
   const matches = await deps.faces.searchUsersByImage(image, { threshold, maxResults: 5 });
   const top = matches[0];
   if (top) return top.userId === user.userId && top.similarity >= threshold ? { similarity: top.similarity, faceId: null } : null;
 
-  const enrolled = (await faces).filter((f) => user.faceIds.includes(f.faceId));
+  const enrolled = (await faces()).filter((f) => user.faceIds.includes(f.faceId));
   const newest = enrolled.sort((a, b) => user.faceIds.indexOf(a.faceId) - user.faceIds.indexOf(b.faceId))[0];
   if (!newest) return null;
   const similarity = await deps.faces.compareFaces(image, { kind: 's3', key: newest.imageKey }, threshold);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { authenticate } from '../../core/flows/authenticate';
 import { deleteUser } from '../../core/flows/deleteUser';
 import { register } from '../../core/flows/register';
@@ -40,6 +40,17 @@ describe('authenticate', () => {
     await enrolled(world, 'u1', alice);
     await enrolled(world, 'u2', bob);
     await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+  });
+
+  it('reads the face records only on the 1:1 fallback path', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    const listFaces = vi.spyOn(world.records, 'listFaces');
+    expect((await attempt(world, 'u1', alice)).authenticated).toBe(true);
+    expect(listFaces).not.toHaveBeenCalled();
+    world.faces.users.get('u1')!.clear(); // 1:N finds nobody → the fallback needs the records
+    expect((await attempt(world, 'u1', alice)).authenticated).toBe(true);
+    expect(listFaces).toHaveBeenCalledTimes(1);
   });
 
   it('falls back to 1:1 CompareFaces against the newest enrolled image when 1:N finds nobody', async () => {
@@ -127,6 +138,21 @@ describe('updatePhoto', () => {
     expect(world.faces.facesOf('u1')).toEqual([first.faceId]);
     expect(world.records.attempts.get('u1')?.failures).toBe(1);
     expect(world.publisher.published.map((e) => `${e.step}:${e.status}`)).toContain('VERIFYING_IDENTITY:FAILED');
+  });
+
+  it('when the face records cannot be read, evicts nothing: every face, image and record stays tracked', async () => {
+    const world = createWorld({ keptFaces: 1 });
+    const first = await enrolled(world, 'u1', alice);
+    world.records.failures.set('listFaces', new Error('DynamoDB down'));
+    const second = await update(world, 'u1', alice);
+    expect(second.removedFaceIds).toEqual([first.faceId]);
+    const t = traces(world, 'u1');
+    expect(t.profile?.faceIds).toEqual([second.faceId]);
+    // the evicted face was not half-removed: its record, image and collection entry all remain
+    expect(t.faceItems.map((f) => f.faceId).sort()).toEqual([first.faceId, second.faceId].sort());
+    expect(t.images).toEqual([`faces/u1/${first.faceId}.jpg`, `faces/u1/${second.faceId}.jpg`].sort());
+    expect(t.collectionFaces.sort()).toEqual([first.faceId, second.faceId].sort());
+    expect(world.logger.lines.some((l) => l.message.startsWith('old faces not removed'))).toBe(true);
   });
 
   it('an unknown user gets FACE_MISMATCH and nothing is left', async () => {

@@ -311,6 +311,7 @@ export class FakeRecordStore implements RecordStore {
   }
 
   async listFaces(userId: string): Promise<FaceRecordItem[]> {
+    this.check('listFaces');
     return [...this.faceItems.values()].filter((f) => f.userId === userId).map(clone);
   }
 
