@@ -165,6 +165,22 @@ export class DynamoRecordStore implements RecordStore {
     return out.Item ? strip<T>(out.Item) : null;
   }
 
+  /**
+   * A conditional put: `'absent'` — the item must not exist yet; a number — the stored item must
+   * be at that version. A failed condition becomes ConditionFailedError(`failure`).
+   */
+  private async putIf(item: Item, expected: 'absent' | number, failure: string): Promise<void> {
+    const condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
+      expected === 'absent'
+        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }
+        : {
+            ConditionExpression: '#version = :expected',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':expected': expected },
+          };
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item, ...condition })).catch(toConditionFailed(failure));
+  }
+
   private async delete(pk: string, sk: string): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { [PK]: pk, [SK]: sk } }));
   }
@@ -231,31 +247,12 @@ export class DynamoRecordStore implements RecordStore {
     return this.get<UserRecord>(userPk(userId), PROFILE_SK);
   }
 
-  async createUser(user: UserRecord): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.userItem(user),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      )
-      .catch(toConditionFailed(`user ${user.userId} already exists`));
+  createUser(user: UserRecord): Promise<void> {
+    return this.putIf(this.userItem(user), 'absent', `user ${user.userId} already exists`);
   }
 
-  async replaceUser(user: UserRecord, expectedVersion: number): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.userItem(user),
-          ConditionExpression: '#version = :expected',
-          ExpressionAttributeNames: { '#version': 'version' },
-          ExpressionAttributeValues: { ':expected': expectedVersion },
-        }),
-      )
-      .catch(toConditionFailed(`user ${user.userId} is not at version ${expectedVersion}`));
+  replaceUser(user: UserRecord, expectedVersion: number): Promise<void> {
+    return this.putIf(this.userItem(user), expectedVersion, `user ${user.userId} is not at version ${expectedVersion}`);
   }
 
   async deleteUserIfRegistration(userId: string, registrationId: string): Promise<void> {
@@ -326,17 +323,8 @@ export class DynamoRecordStore implements RecordStore {
     return this.get<RegistrationRecord>(registrationPk(registrationId), REGISTRATION_SK);
   }
 
-  async createRegistration(registration: RegistrationRecord): Promise<void> {
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: this.registrationItem(registration),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      )
-      .catch(toConditionFailed(`registration ${registration.registrationId} already exists`));
+  createRegistration(registration: RegistrationRecord): Promise<void> {
+    return this.putIf(this.registrationItem(registration), 'absent', `registration ${registration.registrationId} already exists`);
   }
 
   async putRegistration(registration: RegistrationRecord): Promise<void> {
@@ -345,21 +333,13 @@ export class DynamoRecordStore implements RecordStore {
 
   async appendEvent(event: RegistrationProgress): Promise<void> {
     const { __typename: _typename, ...fields } = event;
-    await this.client
-      .send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: withoutUndefined({
-            ...fields,
-            [PK]: registrationPk(event.registrationId),
-            [SK]: eventSk(event.seq),
-            [TTL]: epochSeconds(event.at) + this.registrationTtlSeconds,
-          }),
-          ConditionExpression: 'attribute_not_exists(#pk)',
-          ExpressionAttributeNames: { '#pk': PK },
-        }),
-      )
-      .catch(toConditionFailed(`event ${event.seq} of registration ${event.registrationId} already exists`));
+    const item = withoutUndefined({
+      ...fields,
+      [PK]: registrationPk(event.registrationId),
+      [SK]: eventSk(event.seq),
+      [TTL]: epochSeconds(event.at) + this.registrationTtlSeconds,
+    });
+    await this.putIf(item, 'absent', `event ${event.seq} of registration ${event.registrationId} already exists`);
   }
 
   async listEvents(registrationId: string): Promise<RegistrationProgress[]> {
@@ -383,17 +363,7 @@ export class DynamoRecordStore implements RecordStore {
       [SK]: ATTEMPTS_SK,
       [TTL]: epochSeconds(this.clock.now()) + this.attemptsTtlSeconds,
     });
-    const condition: Pick<PutCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> =
-      expectedVersion === 0
-        ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': PK } }
-        : {
-            ConditionExpression: '#version = :expected',
-            ExpressionAttributeNames: { '#version': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
-    await this.client
-      .send(new PutCommand({ TableName: this.tableName, Item: item, ...condition }))
-      .catch(toConditionFailed(`attempts of ${attempts.userId} are not at version ${expectedVersion}`));
+    await this.putIf(item, expectedVersion === 0 ? 'absent' : expectedVersion, `attempts of ${attempts.userId} are not at version ${expectedVersion}`);
   }
 
   deleteAttempts(userId: string): Promise<void> {
