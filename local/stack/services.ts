@@ -1,0 +1,137 @@
+/**
+ * The backing services of the local stack, in-process on 127.0.0.1: dynalite (DynamoDB on
+ * LevelDB) and s3rver (S3 on the filesystem), each persisting under the data directory.
+ */
+import crypto from 'node:crypto';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+
+export interface RunningService {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** dynalite on `path` (a LevelDB directory). Tables leave CREATING at once. */
+export async function startDynamoDb(opts: { path: string; host: string; port?: number }): Promise<RunningService> {
+  const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${opts.host}:${port}`,
+    port,
+    close() {
+      closing ??= new Promise<void>((resolve, reject) => {
+        server.close((err?: Error) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** Lets browsers PUT to presigned URLs and read the ETag. */
+export const BUCKET_CORS_XML = `<CORSConfiguration>
+  <CORSRule>
+    <AllowedOrigin>*</AllowedOrigin>
+    <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>GET</AllowedMethod>
+    <AllowedMethod>HEAD</AllowedMethod>
+    <AllowedHeader>*</AllowedHeader>
+    <ExposeHeader>ETag</ExposeHeader>
+    <MaxAgeSeconds>3000</MaxAgeSeconds>
+  </CORSRule>
+</CORSConfiguration>`;
+
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/**
+ * s3rver on `directory`; the bucket (with CORS) is created when missing, kept otherwise.
+ * s3rver verifies SigV4 signatures against its own key registry (only S3RVER/S3RVER out of the
+ * box): `credentials` are added to it, so the stack's IAM key pair signs S3 requests.
+ */
+export async function startS3(opts: {
+  directory: string;
+  host: string;
+  bucket: string;
+  port?: number;
+  credentials?: S3Credentials[];
+}): Promise<RunningService> {
+  enableS3rverContinuationTokens();
+  registerS3rverKeys(opts.credentials ?? []);
+  const server = new S3rver({
+    address: opts.host,
+    port: opts.port ?? 0,
+    directory: opts.directory,
+    silent: true,
+    configureBuckets: [{ name: opts.bucket, configs: [BUCKET_CORS_XML] }],
+  });
+  const address = await server.run();
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${opts.host}:${address.port}`,
+    port: address.port,
+    close() {
+      closing ??= server.close();
+      return closing;
+    },
+  };
+}
+
+interface S3rverAccount {
+  createKeyPair(accessKeyId: string, secretAccessKey: string): void;
+}
+
+function registerS3rverKeys(credentials: S3Credentials[]): void {
+  if (credentials.length === 0) return;
+  const require = createRequire(import.meta.url);
+  const { DUMMY_ACCOUNT } = require('s3rver/lib/models/account') as { DUMMY_ACCOUNT: S3rverAccount };
+  for (const c of credentials) DUMMY_ACCOUNT.createKeyPair(c.accessKeyId, c.secretAccessKey);
+}
+
+let continuationTokensEnabled = false;
+
+/**
+ * s3rver encrypts ListObjectsV2 continuation tokens with single DES ('des', i.e. des-cbc), which
+ * OpenSSL 3 (Node ≥ 17) only has in its legacy provider: every truncated listing — a paged
+ * deletePrefix — fails with "digital envelope routines::unsupported". Triple DES (EDE) with one
+ * key repeated three times is single DES, and it is in the default provider: s3rver's own
+ * `crypto` module gets 'des' answered that way. Only the algorithm name 'des', which otherwise
+ * throws on this Node, is affected; tokens stay byte-compatible with s3rver's format.
+ */
+export function enableS3rverContinuationTokens(): void {
+  if (continuationTokensEnabled) return;
+  continuationTokensEnabled = true;
+  const require = createRequire(import.meta.url);
+  const cryptoOfS3rver = require('node:crypto') as typeof crypto;
+  const tripled = (key: crypto.CipherKey): Buffer => {
+    const k = Buffer.from(key as Buffer);
+    return Buffer.concat([k, k, k]);
+  };
+  const createCipheriv = cryptoOfS3rver.createCipheriv;
+  const createDecipheriv = cryptoOfS3rver.createDecipheriv;
+  const isSingleDes = (algorithm: string, key: crypto.CipherKey): boolean =>
+    algorithm.toLowerCase() === 'des' && Buffer.isBuffer(key) && key.length === 8;
+  Object.assign(cryptoOfS3rver, {
+    createCipheriv(algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) {
+      if (isSingleDes(algorithm, key)) return createCipheriv('des-ede3-cbc', tripled(key), iv);
+      return (createCipheriv as (...a: unknown[]) => crypto.Cipher)(algorithm, key, iv, options);
+    },
+    createDecipheriv(algorithm: string, key: crypto.CipherKey, iv: crypto.BinaryLike | null, options?: unknown) {
+      if (isSingleDes(algorithm, key)) return createDecipheriv('des-ede3-cbc', tripled(key), iv);
+      return (createDecipheriv as (...a: unknown[]) => crypto.Decipher)(algorithm, key, iv, options);
+    },
+  });
+}
