@@ -1,0 +1,78 @@
+/**
+ * Which API the CLI talks to: a deployed one (--endpoint, --api-key, --admin-token, or
+ * FACEGATE_ENDPOINT / FACEGATE_API_KEY / FACEGATE_ADMIN_TOKEN), else the local stack described by
+ * `<data>/local.json` (written by `npm start`; --data or FACEGATE_DATA, default .facegate).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** What `npm start` writes to `<data>/local.json` (and prints). */
+export interface LocalStackInfo {
+  graphqlUrl: string;
+  realtimeUrl: string;
+  apiKey: string;
+  adminToken: string;
+  endpoints: Record<string, string>;
+}
+
+export const LOCAL_INFO_FILE = 'local.json';
+export const DEFAULT_DATA_DIR = '.facegate';
+
+export interface Target {
+  graphqlUrl: string;
+  realtimeUrl?: string;
+  apiKey: string;
+  adminToken?: string;
+  /** Where the settings came from, for messages. */
+  source: string;
+}
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface TargetFlags {
+  endpoint?: string;
+  realtimeEndpoint?: string;
+  apiKey?: string;
+  adminToken?: string;
+  data?: string;
+}
+
+export function resolveTarget(flags: TargetFlags, env: Record<string, string | undefined>, cwd: string): Target {
+  const endpoint = flags.endpoint ?? env.FACEGATE_ENDPOINT;
+  const adminToken = flags.adminToken ?? env.FACEGATE_ADMIN_TOKEN;
+  const realtimeUrl = flags.realtimeEndpoint ?? env.FACEGATE_REALTIME_ENDPOINT;
+  if (endpoint) {
+    const apiKey = flags.apiKey ?? env.FACEGATE_API_KEY;
+    if (!apiKey) throw new UsageError('--endpoint needs --api-key (or FACEGATE_API_KEY)');
+    return {
+      graphqlUrl: endpoint,
+      apiKey,
+      ...(realtimeUrl ? { realtimeUrl } : {}),
+      ...(adminToken ? { adminToken } : {}),
+      source: endpoint,
+    };
+  }
+  const dataDir = path.resolve(cwd, flags.data ?? env.FACEGATE_DATA ?? DEFAULT_DATA_DIR);
+  const file = path.join(dataDir, LOCAL_INFO_FILE);
+  let info: LocalStackInfo;
+  try {
+    info = JSON.parse(fs.readFileSync(file, 'utf8')) as LocalStackInfo;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UsageError(`No local stack found (${file} is missing). Start one with \`npm start\`, or pass --endpoint URL --api-key KEY.`);
+    }
+    throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`);
+  }
+  return {
+    graphqlUrl: info.graphqlUrl,
+    realtimeUrl: realtimeUrl ?? info.realtimeUrl,
+    apiKey: flags.apiKey ?? info.apiKey,
+    ...((adminToken ?? info.adminToken) ? { adminToken: adminToken ?? info.adminToken } : {}),
+    source: file,
+  };
+}
