@@ -15,16 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildResolvers } from '../../../resolvers/build';
-import {
-  codeEntries,
-  dataSources,
-  pipelineFunctions,
-  resolverCode,
-  resolvers,
-  type DataSourceSpec,
-  type FunctionSpec,
-  type ResolverSpec,
-} from '../../../resolvers/manifest';
+import { dataSources, pipelineFunctions, resolvers, type DataSourceSpec } from '../../../resolvers/manifest';
 import type { DataSourceBindings, FieldError, FieldOutcome, FieldRequest, ResolverRuntime, SubscriptionFilter } from '../contract';
 import { executeDynamoDb, type DataSourceAnswer } from './dynamodb';
 import { createSandbox, type HandlerOutcome, type SandboxInvocation } from './sandbox';
@@ -60,6 +51,16 @@ export interface ResolverRuntimeOptions {
   log?: (level: string, line: string) => void;
   /** Called after every data source request. */
   onDataSourceCall?: (call: DataSourceCall) => void;
+  /** Another API than resolvers/manifest.ts (tests of the pipeline semantics). */
+  manifest?: RuntimeManifest;
+  /** Bundle sources by code (ES modules importing @aws-appsync/utils) instead of building or reading files. */
+  bundleSources?: Record<string, string>;
+}
+
+export interface RuntimeManifest {
+  dataSources: readonly DataSourceSpec[];
+  pipelineFunctions: readonly { name: string; code: string; dataSource: string }[];
+  resolvers: readonly { typeName: string; fieldName: string; functions: readonly string[] }[];
 }
 
 /** What the extended runtime reports besides the contract's ResolverRuntime. */
@@ -68,30 +69,53 @@ export interface LocalResolverRuntime extends ResolverRuntime {
   readonly startup: { buildMs: number; loadMs: number; bundles: number };
 }
 
+/** resolvers/manifest.ts's resolverCode rule for any type name. */
+const codeOf = (r: { typeName: string; fieldName: string }): string => `${r.typeName}.${r.fieldName}`;
+
+/** Every code a manifest names: resolvers (<Type>.<field>) then functions, each once. */
+function manifestCodes(m: RuntimeManifest): string[] {
+  const codes = [...m.resolvers.map((r) => codeOf(r)), ...m.pipelineFunctions.map((f) => f.code)];
+  return codes.filter((c, i) => codes.indexOf(c) === i);
+}
+
 const jsonClone = (v: unknown): unknown => (v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown));
 
 export async function createResolverRuntime(options: ResolverRuntimeOptions): Promise<LocalResolverRuntime> {
   const t0 = performance.now();
-  let dir = options.bundleDir;
-  let temp: string | null = null;
-  if (!dir) {
-    temp = mkdtempSync(join(tmpdir(), 'facegate-appsync-js-'));
-    dir = temp;
-    await buildResolvers(dir);
+  const manifest: RuntimeManifest = options.manifest ?? { dataSources, pipelineFunctions, resolvers };
+  const codes = manifestCodes(manifest);
+  let sources = options.bundleSources;
+  if (!sources) {
+    let dir = options.bundleDir;
+    let temp: string | null = null;
+    try {
+      if (!dir) {
+        if (options.manifest) throw new Error('a custom manifest needs bundleSources or bundleDir');
+        temp = mkdtempSync(join(tmpdir(), 'facegate-appsync-js-'));
+        dir = temp;
+        await buildResolvers(dir);
+      }
+      const from = dir;
+      sources = Object.fromEntries(codes.map((code) => [code, readFileSync(join(from, code + '.js'), 'utf8')]));
+    } finally {
+      if (temp) rmSync(temp, { recursive: true, force: true });
+    }
   }
   const t1 = performance.now();
   const sandbox = await createSandbox({ timeoutMs: options.handlerTimeoutMs, log: options.log });
-  try {
-    const bundleDir = dir;
-    await Promise.all(codeEntries().map((code) => sandbox.load(code, readFileSync(join(bundleDir, code + '.js'), 'utf8'))));
-  } finally {
-    if (temp) rmSync(temp, { recursive: true, force: true });
-  }
+  const loaded = sources;
+  await Promise.all(
+    codes.map((code) => {
+      const source = loaded[code];
+      if (source === undefined) throw new Error(`no bundle source for ${code}`);
+      return sandbox.load(code, source);
+    }),
+  );
   const t2 = performance.now();
 
-  const byField = new Map<string, ResolverSpec>(resolvers.map((r) => [`${r.typeName}.${r.fieldName}`, r]));
-  const functionsByName = new Map<string, FunctionSpec>(pipelineFunctions.map((f) => [f.name, f]));
-  const sourcesByName = new Map<string, DataSourceSpec>(dataSources.map((d) => [d.name, d]));
+  const byField = new Map(manifest.resolvers.map((r) => [`${r.typeName}.${r.fieldName}`, r]));
+  const functionsByName = new Map(manifest.pipelineFunctions.map((f) => [f.name, f]));
+  const sourcesByName = new Map<string, DataSourceSpec>(manifest.dataSources.map((d) => [d.name, d]));
 
   async function callDataSource(dataSource: DataSourceSpec, request: unknown): Promise<DataSourceAnswer> {
     switch (dataSource.kind) {
@@ -126,8 +150,8 @@ export async function createResolverRuntime(options: ResolverRuntimeOptions): Pr
     }
   }
 
-  async function runPipeline(spec: ResolverSpec, inv: SandboxInvocation, request: FieldRequest): Promise<HandlerOutcome> {
-    const code = resolverCode(spec);
+  async function runPipeline(spec: RuntimeManifest['resolvers'][number], inv: SandboxInvocation, request: FieldRequest): Promise<HandlerOutcome> {
+    const code = codeOf(spec);
     const before = inv.run(code, 'request', { clearResult: true });
     if (before.kind === 'error' || before.kind === 'crash') return before;
     let prev = before.value;
@@ -165,7 +189,7 @@ export async function createResolverRuntime(options: ResolverRuntimeOptions): Pr
   }
 
   return {
-    startup: { buildMs: t1 - t0, loadMs: t2 - t1, bundles: codeEntries().length },
+    startup: { buildMs: t1 - t0, loadMs: t2 - t1, bundles: codes.length },
     has(typeName, fieldName) {
       return byField.has(`${typeName}.${fieldName}`);
     },
