@@ -655,7 +655,7 @@ const api = {
       args,
       identity: init.identity,
       source: init.source,
-      stash: {},
+      stash: isObj(init.stash) ? init.stash : {},
       prev: { result: undefined },
       info: init.info,
       request: init.request,

@@ -40,6 +40,8 @@ export interface ContextInit {
   };
   request: { headers: Record<string, string>; domainName: string | null };
   env?: Record<string, string>;
+  /** Initial ctx.stash (AppSync starts with {}; tests of one handler start elsewhere). */
+  stash?: Record<string, unknown>;
 }
 
 /** How a handler call changes ctx before it runs. */
