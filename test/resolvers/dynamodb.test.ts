@@ -1,15 +1,57 @@
 /**
  * The admin reads that go straight to DynamoDB: the exact requests AppSync's DynamoDB data
- * source receives (layout of adapters/dynamodb/layout.ts) and how items become GraphQL objects.
+ * source receives (layout of adapters/dynamodb/layout.ts), executed by the local runtime against
+ * an embedded DynamoDB holding the items, and how the items become GraphQL objects.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appSyncError, buildBundles, makeCtx, runPipeline, type Bundles, type DataSourceCall } from './harness';
+import { BatchWriteItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { toWireMap } from '../../local/appsync/runtime';
+import { appSyncError, buildBundles, makeCtx, runPipeline, type Bundles, type PipelineRun } from './harness';
 
 let bundles: Bundles;
 beforeAll(async () => {
-  bundles = await buildBundles();
+  bundles = await buildBundles({ dynamodb: true });
 });
 afterAll(() => bundles.cleanup());
+
+const dynamo = () => {
+  if (!bundles.dynamo) throw new Error('no embedded DynamoDB');
+  return bundles.dynamo;
+};
+
+/** Empties the table, then writes `items` (plain JSON, as the adapters store them). */
+async function seed(...items: Record<string, unknown>[]): Promise<void> {
+  const { client, tableName } = dynamo();
+  const { Items = [] } = await client.send(new ScanCommand({ TableName: tableName }));
+  const deletes = Items.map((i) => ({ DeleteRequest: { Key: { pk: i.pk!, sk: i.sk! } } }));
+  const puts = items.map((i) => ({ PutRequest: { Item: toWireMap(marshal(i)) } }));
+  for (const batch of [deletes, puts]) {
+    for (let i = 0; i < batch.length; i += 25) {
+      await client.send(new BatchWriteItemCommand({ RequestItems: { [tableName]: batch.slice(i, i + 25) } }));
+    }
+  }
+}
+
+/** Plain JSON → attribute values (numbers as N strings are fine for the wire). */
+function marshal(item: Record<string, unknown>): Record<string, unknown> {
+  const av = (v: unknown): unknown => {
+    if (v === null || v === undefined) return { NULL: true };
+    if (typeof v === 'string') return { S: v };
+    if (typeof v === 'number') return { N: String(v) };
+    if (typeof v === 'boolean') return { BOOL: v };
+    if (Array.isArray(v)) return { L: v.map(av) };
+    return { M: marshal(v as Record<string, unknown>) };
+  };
+  return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, av(v)]));
+}
+
+/** The run's data source calls all went to the table data source; their requests. */
+const tableRequests = (run: PipelineRun): unknown[] => {
+  for (const call of run.calls) expect(call.dataSource).toEqual({ name: 'table', kind: 'AMAZON_DYNAMODB' });
+  return run.calls.map((c) => c.request);
+};
+
+beforeEach(() => seed());
 
 const quality = { confidence: 99.9, brightness: 80.1, sharpness: 60.2, yaw: 1.5, pitch: -2, roll: 0.5 };
 
@@ -50,33 +92,26 @@ const faceItem = (faceId: string, indexedAt: string) => ({
   indexedAt,
 });
 
-const table = (answer: unknown) => (call: DataSourceCall) => {
-  expect(call.dataSource).toEqual({ name: 'table', kind: 'AMAZON_DYNAMODB' });
-  return { result: answer };
-};
 
 describe('Query.user → functions/getUser', () => {
   it('GetItem USER#<userId> / PROFILE', async () => {
-    const run = await runPipeline(bundles, 'Query', 'user', { args: { userId: 'u1' } }, table(userItem));
-    expect(run.calls.map((c) => c.request)).toEqual([
+    await seed(userItem);
+    const run = await runPipeline(bundles, 'Query', 'user', { args: { userId: 'u1' } });
+    expect(tableRequests(run)).toEqual([
       { operation: 'GetItem', key: { pk: { S: 'USER#u1' }, sk: { S: 'PROFILE' } } },
     ]);
     expect(run.result).toEqual(userOut);
   });
 
   it('null when the user does not exist', async () => {
-    const run = await runPipeline(bundles, 'Query', 'user', { args: { userId: 'nobody' } }, table(null));
+    await seed(userItem);
+    const run = await runPipeline(bundles, 'Query', 'user', { args: { userId: 'nobody' } });
     expect(run.result).toBeNull();
   });
 
   it('fills required fields of a sparse item and recovers userId from the key', async () => {
-    const run = await runPipeline(
-      bundles,
-      'Query',
-      'user',
-      { args: { userId: 'u7' } },
-      table({ pk: 'USER#u7', sk: 'PROFILE', status: 'PENDING', createdAt: '2026-02-02T00:00:00Z' }),
-    );
+    await seed({ pk: 'USER#u7', sk: 'PROFILE', status: 'PENDING', createdAt: '2026-02-02T00:00:00Z' });
+    const run = await runPipeline(bundles, 'Query', 'user', { args: { userId: 'u7' } });
     expect(run.result).toEqual({
       userId: 'u7',
       status: 'PENDING',
@@ -100,8 +135,9 @@ describe('Query.user → functions/getUser', () => {
 
 describe('Query.listUsers → functions/queryUsers', () => {
   it('Query gsi1 on STATUS#ACTIVE, newest first, 20 by default, no nextToken', async () => {
-    const run = await runPipeline(bundles, 'Query', 'listUsers', { args: {} }, table({ items: [userItem], nextToken: null }));
-    expect(run.calls.map((c) => c.request)).toEqual([
+    await seed(userItem, { ...userItem, pk: 'USER#p1', userId: 'p1', status: 'PENDING', gsi1pk: 'STATUS#PENDING' });
+    const run = await runPipeline(bundles, 'Query', 'listUsers', { args: {} });
+    expect(tableRequests(run)).toEqual([
       {
         operation: 'Query',
         index: 'gsi1',
@@ -114,26 +150,33 @@ describe('Query.listUsers → functions/queryUsers', () => {
   });
 
   it('passes status, limit and nextToken through, and returns the data source’s nextToken', async () => {
-    const run = await runPipeline(
-      bundles,
-      'Query',
-      'listUsers',
-      { args: { status: 'PENDING', limit: 2, nextToken: 'eyJ0b2tlbiI6MX0' } },
-      table({ items: [userItem, { ...userItem, userId: 'u2', pk: 'USER#u2' }], nextToken: 'eyJuZXh0IjoyfQ' }),
-    );
-    expect(run.calls[0]?.request).toEqual({
+    const pending = (id: string, createdAt: string) => ({ ...userItem, pk: 'USER#' + id, userId: id, status: 'PENDING', gsi1pk: 'STATUS#PENDING', gsi1sk: createdAt + '#' + id, createdAt });
+    await seed(pending('p1', '2026-01-01T00:00:00.000Z'), pending('p2', '2026-01-03T00:00:00.000Z'), pending('p3', '2026-01-02T00:00:00.000Z'), userItem);
+    const request = (nextToken?: string) => ({
       operation: 'Query',
       index: 'gsi1',
       query: { expression: '#pk = :pk', expressionNames: { '#pk': 'gsi1pk' }, expressionValues: { ':pk': { S: 'STATUS#PENDING' } } },
       scanIndexForward: false,
       limit: 2,
-      nextToken: 'eyJ0b2tlbiI6MX0',
+      ...(nextToken ? { nextToken } : {}),
     });
-    expect(run.result).toEqual({ items: [userOut, { ...userOut, userId: 'u2' }], nextToken: 'eyJuZXh0IjoyfQ' });
+    const first = await runPipeline(bundles, 'Query', 'listUsers', { args: { status: 'PENDING', limit: 2 } });
+    expect(tableRequests(first)).toEqual([request()]);
+    const page1 = first.result as { items: { userId: string; createdAt: string }[]; nextToken: string | null };
+    expect(page1.items.map((u) => u.userId)).toEqual(['p2', 'p3']);
+    expect(page1.items[0]).toEqual({ ...userOut, userId: 'p2', status: 'PENDING', createdAt: '2026-01-03T00:00:00.000Z' });
+    expect(typeof page1.nextToken).toBe('string');
+    const second = await runPipeline(bundles, 'Query', 'listUsers', { args: { status: 'PENDING', limit: 2, nextToken: page1.nextToken } });
+    expect(tableRequests(second)).toEqual([request(page1.nextToken as string)]);
+    expect(second.result).toEqual({ items: [{ ...userOut, userId: 'p1', status: 'PENDING', createdAt: '2026-01-01T00:00:00.000Z' }], nextToken: null });
+  });
+
+  it('a nextToken the data source did not issue is an error', async () => {
+    await expect(runPipeline(bundles, 'Query', 'listUsers', { args: { nextToken: 'not-a-token' } })).rejects.toMatchObject({ message: expect.stringContaining('nextToken') });
   });
 
   it('an empty page', async () => {
-    const run = await runPipeline(bundles, 'Query', 'listUsers', { args: { limit: 5 } }, table({ items: [] }));
+    const run = await runPipeline(bundles, 'Query', 'listUsers', { args: { limit: 5 } });
     expect(run.result).toEqual({ items: [], nextToken: null });
   });
 });
@@ -150,8 +193,9 @@ describe('Query.faceRecords and User.faces → functions/queryFaces', () => {
 
   it('Query USER#<userId> begins_with FACE#, newest first, keys stripped', async () => {
     const items = [faceItem('f1', '2026-01-01T00:00:00.000Z'), faceItem('f3', '2026-03-01T00:00:00.000Z'), faceItem('f2', '2026-02-01T00:00:00.000Z')];
-    const run = await runPipeline(bundles, 'Query', 'faceRecords', { args: { userId: 'u1' } }, table({ items }));
-    expect(run.calls.map((c) => c.request)).toEqual([faceRequest('u1')]);
+    await seed(userItem, ...items, { ...faceItem('x9', '2026-04-01T00:00:00.000Z'), pk: 'USER#u2', userId: 'u2' });
+    const run = await runPipeline(bundles, 'Query', 'faceRecords', { args: { userId: 'u1' } });
+    expect(tableRequests(run)).toEqual([faceRequest('u1')]);
     expect(run.result).toEqual(
       ['f3', 'f2', 'f1'].map((faceId) => ({
         userId: 'u1',
@@ -164,8 +208,9 @@ describe('Query.faceRecords and User.faces → functions/queryFaces', () => {
   });
 
   it('User.faces queries the parent user’s faces', async () => {
-    const run = await runPipeline(bundles, 'User', 'faces', { source: userOut }, table({ items: [faceItem('f1', '2026-01-01T00:00:00.000Z')] }));
-    expect(run.calls.map((c) => c.request)).toEqual([faceRequest('u1')]);
+    await seed(userItem, faceItem('f1', '2026-01-01T00:00:00.000Z'));
+    const run = await runPipeline(bundles, 'User', 'faces', { source: userOut });
+    expect(tableRequests(run)).toEqual([faceRequest('u1')]);
     expect(run.result).toEqual([
       { userId: 'u1', faceId: 'f1', imageKey: 'faces/u1/f1.jpg', quality, indexedAt: '2026-01-01T00:00:00.000Z' },
     ]);
@@ -173,9 +218,11 @@ describe('Query.faceRecords and User.faces → functions/queryFaces', () => {
 
   it('recovers ids from the keys and answers [] for no faces', async () => {
     const sparse = { pk: 'USER#u9', sk: 'FACE#abc', imageKey: 'faces/u9/abc.jpg', quality, indexedAt: '2026-01-01T00:00:00Z' };
-    const one = await runPipeline(bundles, 'Query', 'faceRecords', { args: { userId: 'u9' } }, table({ items: [sparse] }));
+    await seed(sparse);
+    const one = await runPipeline(bundles, 'Query', 'faceRecords', { args: { userId: 'u9' } });
     expect(one.result).toEqual([{ userId: 'u9', faceId: 'abc', imageKey: 'faces/u9/abc.jpg', quality, indexedAt: '2026-01-01T00:00:00Z' }]);
-    const none = await runPipeline(bundles, 'Query', 'faceRecords', { args: { userId: 'u9' } }, table({ items: [] }));
+    await seed();
+    const none = await runPipeline(bundles, 'Query', 'faceRecords', { args: { userId: 'u9' } });
     expect(none.result).toEqual([]);
   });
 });
@@ -226,8 +273,9 @@ describe('Query.registration → functions/queryRegistration', () => {
       meta,
       event(2, 'SCREENING', 'STARTED'),
     ];
-    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } }, table({ items }));
-    expect(run.calls.map((c) => c.request)).toEqual([
+    await seed(...items, { ...meta, pk: 'REG#r2', registrationId: 'r2' });
+    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } });
+    expect(tableRequests(run)).toEqual([
       {
         operation: 'Query',
         query: { expression: '#pk = :pk', expressionNames: { '#pk': 'pk' }, expressionValues: { ':pk': { S: 'REG#r1' } } },
@@ -253,25 +301,31 @@ describe('Query.registration → functions/queryRegistration', () => {
   });
 
   it('sorts by seq as numbers, not as strings (seq 10 after 9)', async () => {
-    const items = [meta, ...[10, 2, 9, 1].map((n) => ({ ...event(n, 'SCREENING', 'STARTED'), at: 'x' }))];
-    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } }, table({ items }));
+    // EVENT#<seq> keys sort as strings; give the events keys that sort wrongly so the order must come from seq
+    const items = [meta, ...[10, 2, 9, 1].map((n, i) => ({ ...event(n, 'SCREENING', 'STARTED'), sk: 'EVENT#' + 'dcba'[i], at: 'x' }))];
+    await seed(...items);
+    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } });
     expect((run.result as { events: { seq: number }[] }).events.map((e) => e.seq)).toEqual([1, 2, 9, 10]);
   });
 
   it('a registration that has no events yet has events []', async () => {
-    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } }, table({ items: [meta] }));
+    await seed(meta);
+    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } });
     expect((run.result as { events: unknown[] }).events).toEqual([]);
   });
 
   it('null when there is no META item (missing, or only stray events)', async () => {
-    const missing = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r404' } }, table({ items: [] }));
+    await seed(meta);
+    const missing = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r404' } });
     expect(missing.result).toBeNull();
-    const stray = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } }, table({ items: [event(1, 'STARTED', 'STARTED')] }));
+    await seed(event(1, 'STARTED', 'STARTED'));
+    const stray = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } });
     expect(stray.result).toBeNull();
   });
 
   it('does not leak errorInfo, ttl or keys', async () => {
-    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } }, table({ items: [meta] }));
+    await seed(meta);
+    const run = await runPipeline(bundles, 'Query', 'registration', { args: { registrationId: 'r1' } });
     expect(Object.keys(run.result as object).sort()).toEqual(
       ['errorMessage', 'errorType', 'events', 'faceId', 'kind', 'registrationId', 'startedAt', 'status', 'updatedAt', 'userId'],
     );

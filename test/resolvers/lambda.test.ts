@@ -117,10 +117,15 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     const calls: DataSourceCall[] = [];
     const args = { input: { userId: 'u1', image: { s3Key: 'uploads/a' } } };
     const run = await runPipeline(bundles, 'Mutation', 'registerUser', { args }, fakeLambda(calls, { result: { ok: 1 } }));
+    expect(run.result).toEqual({ ok: 1 });
     const sent = (calls[0]?.request as { payload: StepEvent }).payload;
-    expect(sent.stash.registrationId).toMatch(/^[0-9a-f-]{36}$/);
-    expect(sent.stash.registrationId).toBe(run.stash.registrationId);
+    // payload.stash is ctx.stash as the before handler left it
+    expect(sent.stash.registrationId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(sent.stash).toEqual({ registrationId: sent.stash.registrationId });
     expect(sent.identity).toBeNull();
+    const again = await runPipeline(bundles, 'Mutation', 'registerUser', { args }, fakeLambda(calls, { result: { ok: 1 } }));
+    expect(again.result).toEqual({ ok: 1 });
+    expect((calls[1]?.request as { payload: StepEvent }).payload.stash.registrationId).not.toBe(sent.stash.registrationId);
   });
 
   it('invalid arguments never reach the Lambda', async () => {

@@ -1,20 +1,18 @@
 /** publishRegistrationProgress (NONE) fans progress out; onRegistrationProgress filters by registrationId. */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { recorded, resetStandin } from '../support/appsync-utils-standin';
-import { appSyncError, buildBundles, makeCtx, runPipeline, type Bundles, type DataSourceCall } from './harness';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fieldRequest } from '../local/runtime/support';
+import { appSyncError, buildBundles, makeCtx, runPipeline, type Bundles, type PipelineRun } from './harness';
 
 let bundles: Bundles;
 beforeAll(async () => {
   bundles = await buildBundles();
 });
 afterAll(() => bundles.cleanup());
-beforeEach(() => resetStandin());
 
-const none = (calls: DataSourceCall[]) => (call: DataSourceCall) => {
-  calls.push(call);
-  expect(call.dataSource).toEqual({ name: 'none', kind: 'NONE' });
-  // A NONE data source answers with the payload it was given.
-  return { result: (call.request as { payload: unknown }).payload };
+/** Every data source call of the run went to the NONE data source (which answers with the request's payload). */
+const viaNone = (run: PipelineRun): unknown[] => {
+  for (const call of run.calls) expect(call.dataSource).toEqual({ name: 'none', kind: 'NONE' });
+  return run.calls.map((c) => c.request);
 };
 
 const input = {
@@ -28,29 +26,30 @@ const input = {
 
 describe('Mutation.publishRegistrationProgress', () => {
   it('returns the input as the RegistrationProgress (absent optionals as null) through the NONE data source', async () => {
-    const calls: DataSourceCall[] = [];
-    const run = await runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input } }, none(calls));
+    const run = await runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input } });
     const event = { ...input, message: null, errorType: null };
-    expect(calls.map((c) => c.request)).toEqual([{ payload: event }]);
+    expect(viaNone(run)).toEqual([{ payload: event }]);
     expect(run.result).toEqual(event);
   });
 
   it('keeps message and errorType', async () => {
-    const calls: DataSourceCall[] = [];
     const failed = { ...input, seq: 3, status: 'FAILED', message: 'No face', errorType: 'NO_FACE' };
-    const run = await runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input: failed } }, none(calls));
+    const run = await runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input: failed } });
+    expect(viaNone(run)).toEqual([{ payload: failed }]);
     expect(run.result).toEqual(failed);
   });
 
   it('rejects seq < 1 and malformed ids', async () => {
-    const calls: DataSourceCall[] = [];
-    await expect(
-      runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input: { ...input, seq: 0 } } }, none(calls)),
-    ).rejects.toMatchObject({ errorType: 'INVALID_INPUT', errorInfo: { field: 'input.seq' } });
-    await expect(
-      runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input: { ...input, registrationId: 'a b' } } }, none(calls)),
-    ).rejects.toMatchObject({ errorType: 'INVALID_INPUT', errorInfo: { field: 'input.registrationId' } });
-    expect(calls).toHaveLength(0);
+    // a rejected field has made no data source call: the outcome carries data null and this one error
+    for (const [bad, field] of [[{ ...input, seq: 0 }, 'input.seq'], [{ ...input, registrationId: 'a b' }, 'input.registrationId']] as const) {
+      const out = await bundles.runtime.resolve(fieldRequest('Mutation', 'publishRegistrationProgress', { input: bad }));
+      expect(out.data).toBeNull();
+      expect(out.errors).toMatchObject([{ errorType: 'INVALID_INPUT', errorInfo: { field } }]);
+      await expect(runPipeline(bundles, 'Mutation', 'publishRegistrationProgress', { args: { input: bad } })).rejects.toMatchObject({
+        errorType: 'INVALID_INPUT',
+        errorInfo: { field },
+      });
+    }
   });
 
   it('the NONE function passes a data source error on', async () => {
@@ -62,19 +61,16 @@ describe('Mutation.publishRegistrationProgress', () => {
 
 describe('Subscription.onRegistrationProgress', () => {
   it('sets a filter on registrationId and returns null', async () => {
-    const calls: DataSourceCall[] = [];
-    const run = await runPipeline(bundles, 'Subscription', 'onRegistrationProgress', { args: { registrationId: 'r-77' } }, none(calls));
+    const run = await runPipeline(bundles, 'Subscription', 'onRegistrationProgress', { args: { registrationId: 'r-77' } });
     expect(run.result).toBeNull();
-    expect(recorded.subscriptionFilters).toEqual([
-      { filterGroup: [{ filters: [{ fieldName: 'registrationId', operator: 'eq', value: 'r-77' }] }] },
-    ]);
-    expect(calls).toHaveLength(1);
+    expect(run.subscriptionFilter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'registrationId', operator: 'eq', value: 'r-77' }] }] });
+    expect(viaNone(run)).toHaveLength(1);
   });
 
   it('sets no filter when the registrationId is malformed', async () => {
-    await expect(
-      runPipeline(bundles, 'Subscription', 'onRegistrationProgress', { args: { registrationId: 'r 1' } }, none([])),
-    ).rejects.toMatchObject({ errorType: 'INVALID_INPUT', errorInfo: { field: 'registrationId' } });
-    expect(recorded.subscriptionFilters).toEqual([]);
+    const out = await bundles.runtime.resolve(fieldRequest('Subscription', 'onRegistrationProgress', { registrationId: 'r 1' }));
+    expect(out.errors).toMatchObject([{ errorType: 'INVALID_INPUT', errorInfo: { field: 'registrationId' } }]);
+    expect(out.data).toBeNull();
+    expect(out.subscriptionFilter).toBeUndefined();
   });
 });

@@ -253,7 +253,8 @@ describe('after handlers', () => {
     'User.faces',
   ])('%s returns the last function’s result', async (code) => {
     const m = await bundles.load(code);
-    const prev = { some: 'result', n: 1 };
-    expect(m.response(makeCtx({ prevResult: prev }))).toBe(prev);
+    const prev = { some: 'result', n: 1, nested: { list: [1, 'two', null] } };
+    expect(m.response(makeCtx({ prevResult: prev }))).toEqual(prev);
+    expect(m.response(makeCtx({ prevResult: 'another' }))).toBe('another');
   });
 });

@@ -176,7 +176,7 @@ describe('Lambda data source', () => {
 
 describe('context', () => {
   it('identity, source, info, request, env and arguments as given', async () => {
-    const identity = { sub: 's', issuer: 'i', username: 'u', claims: {}, sourceIp: ['1.2.3.4'], defaultAuthStrategy: 'ALLOW', groups: ['admin'] } as const;
+    const identity = { sub: 's', issuer: 'i', username: 'u', claims: {}, sourceIp: ['1.2.3.4'], defaultAuthStrategy: 'ALLOW' as const, groups: ['admin'] };
     const out = await runtime.resolve(
       fieldRequest('Query', 'identity', { a: 1 }, {
         identity: { ...identity, groups: ['admin'] },
