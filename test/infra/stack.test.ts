@@ -1,0 +1,231 @@
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { CfnElement } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TABLE_KEYS } from '../../adapters/dynamodb/layout';
+import { dataSources, pipelineFunctions, resolverCode, resolvers } from '../../resolvers/manifest';
+import { resourcesOf, synthesize, type Synthesized } from './synth';
+
+let s: Synthesized;
+let template: Template;
+const logicalId = (element: unknown): string => s.stack.getLogicalId(element as CfnElement);
+
+beforeAll(async () => {
+  s = await synthesize();
+  template = s.template;
+});
+
+describe('data', () => {
+  it('has one on-demand, encrypted, point-in-time-recoverable table with TTL and the gsi1 of the layout', () => {
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [
+          { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
+          { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
+        ],
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    });
+  });
+
+  it('keeps images in a private, encrypted, versioned, TLS-only bucket that expires staged uploads after a day', () => {
+    const images = logicalId(s.stack.storage.bucket.node.defaultChild);
+    const bucket = resourcesOf(template, 'AWS::S3::Bucket')[images]!;
+    expect(bucket).toMatchObject({ DeletionPolicy: 'Retain' });
+    expect(bucket.Properties).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logicalId(s.stack.storage.accessLogs.node.defaultChild) } },
+    });
+    const rules = (bucket.Properties!.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'uploads/', ExpirationInDays: 1, Status: 'Enabled' }));
+    const cors = (bucket.Properties!.CorsConfiguration as { CorsRules: Record<string, unknown>[] }).CorsRules;
+    expect(cors).toEqual([expect.objectContaining({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })]);
+    expect(cors[0]!.AllowedHeaders).toEqual(expect.arrayContaining(['content-type', 'x-amz-server-side-encryption']));
+  });
+
+  it('denies every request to either bucket that is not over TLS', () => {
+    const policies = Object.values(resourcesOf(template, 'AWS::S3::BucketPolicy'));
+    expect(policies).toHaveLength(2);
+    for (const policy of policies) {
+      expect((policy.Properties!.PolicyDocument as { Statement: unknown[] }).Statement).toContainEqual(
+        expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+      );
+    }
+  });
+
+  it('creates the Rekognition collection and keeps it', () => {
+    template.resourceCountIs('AWS::Rekognition::Collection', 1);
+    template.hasResource('AWS::Rekognition::Collection', { DeletionPolicy: 'Retain', Properties: { CollectionId: 'facegate-dev' } });
+  });
+});
+
+describe('step Lambdas', () => {
+  const lambdas = [...new Set(dataSources.flatMap((d) => (d.kind === 'AWS_LAMBDA' ? [d.lambda] : [])))];
+
+  it('are one Node.js 22 arm64 function per Lambda of the manifest, traced, logging to a retained-for-a-while group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', lambdas.length);
+    for (const name of lambdas) {
+      const fn = s.stack.steps.get(name);
+      const props = resourcesOf(template, 'AWS::Lambda::Function')[logicalId(fn.node.defaultChild)]!.Properties!;
+      expect(props).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+      });
+      const logGroupId = (props.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(resourcesOf(template, 'AWS::Logs::LogGroup')[logGroupId]!.Properties).toMatchObject({ RetentionInDays: 30 });
+    }
+  });
+
+  it('name the table, bucket and collection in their environment; only the publisher gets the API URL', () => {
+    for (const name of lambdas) {
+      const fn = s.stack.steps.get(name);
+      const env = (resourcesOf(template, 'AWS::Lambda::Function')[logicalId(fn.node.defaultChild)]!.Properties!.Environment as {
+        Variables: Record<string, unknown>;
+      }).Variables;
+      expect(env).toMatchObject({
+        TABLE_NAME: { Ref: logicalId(s.stack.storage.table.node.defaultChild) },
+        BUCKET_NAME: { Ref: logicalId(s.stack.storage.bucket.node.defaultChild) },
+        COLLECTION_ID: 'facegate-dev',
+        ID_DOCUMENT_READER: 'textract',
+      });
+      if (name === 'register') expect(env.GRAPHQL_URL).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.api.node.defaultChild), 'GraphQLUrl'] });
+      else expect(env.GRAPHQL_URL).toBeUndefined();
+    }
+  });
+});
+
+describe('AppSync API', () => {
+  it('defaults to IAM, adds API key and the user pool, traces and logs fields without verbose content', () => {
+    template.resourceCountIs('AWS::AppSync::GraphQLApi', 1);
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
+      AuthenticationType: 'AWS_IAM',
+      AdditionalAuthenticationProviders: [
+        { AuthenticationType: 'API_KEY' },
+        {
+          AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+          UserPoolConfig: Match.objectLike({ UserPoolId: { Ref: logicalId(s.stack.identity.userPool.node.defaultChild) } }),
+        },
+      ],
+      XrayEnabled: true,
+      LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: true, CloudWatchLogsRoleArn: Match.anyValue() },
+    });
+    template.resourceCountIs('AWS::AppSync::ApiKey', 1);
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['/aws/appsync/apis/', { 'Fn::GetAtt': [logicalId(s.stack.api.api.node.defaultChild), 'ApiId'] }]] },
+      RetentionInDays: 30,
+    });
+  });
+
+  it('uses schema/schema.graphql as it is', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const schema = await readFile(new URL('../../schema/schema.graphql', import.meta.url), 'utf8');
+    template.hasResourceProperties('AWS::AppSync::GraphQLSchema', { Definition: schema });
+  });
+
+  it('has the data sources of the manifest: Lambdas, the table, NONE', () => {
+    const sources = Object.values(resourcesOf(template, 'AWS::AppSync::DataSource')).map((r) => r.Properties!);
+    expect(sources.map((p) => [p.Name, p.Type]).sort()).toEqual(
+      dataSources
+        .map((d) => [d.name, d.kind])
+        .sort(),
+    );
+    const table = sources.find((p) => p.Type === 'AMAZON_DYNAMODB')!;
+    expect(table.DynamoDBConfig).toMatchObject({ TableName: { Ref: logicalId(s.stack.storage.table.node.defaultChild) } });
+    for (const spec of dataSources) {
+      if (spec.kind !== 'AWS_LAMBDA') continue;
+      const source = sources.find((p) => p.Name === spec.name)!;
+      expect(source.LambdaConfig).toEqual({ LambdaFunctionArn: { 'Fn::GetAtt': [logicalId(s.stack.steps.get(spec.lambda).node.defaultChild), 'Arn'] } });
+    }
+  });
+
+  it('has every pipeline function of the manifest, APPSYNC_JS, with its bundle as code', () => {
+    const functions = Object.values(resourcesOf(template, 'AWS::AppSync::FunctionConfiguration')).map((r) => r.Properties!);
+    expect(functions.map((f) => f.Name).sort()).toEqual(pipelineFunctions.map((f) => f.name).sort());
+    for (const spec of pipelineFunctions) {
+      const fn = functions.find((f) => f.Name === spec.name)!;
+      expect(fn.Runtime).toEqual({ Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' });
+      expect(fn.Code).toBe(s.bundles.get(spec.code));
+      expect(fn.DataSourceName).toBe(spec.dataSource);
+    }
+  });
+
+  it('resolves every field of the manifest with a PIPELINE resolver running its bundle and its functions in order', () => {
+    const all = Object.values(resourcesOf(template, 'AWS::AppSync::Resolver')).map((r) => r.Properties!);
+    expect(all).toHaveLength(resolvers.length);
+    const functionIds = Object.entries(resourcesOf(template, 'AWS::AppSync::FunctionConfiguration')).map(
+      ([id, r]) => [r.Properties!.Name as string, id] as const,
+    );
+    const idOf = new Map(functionIds);
+    for (const spec of resolvers) {
+      const resolver = all.find((r) => r.TypeName === spec.typeName && r.FieldName === spec.fieldName);
+      expect(resolver, `${spec.typeName}.${spec.fieldName}`).toBeDefined();
+      expect(resolver).toMatchObject({ Kind: 'PIPELINE', Runtime: { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' } });
+      expect(resolver!.Code).toBe(s.bundles.get(resolverCode(spec)));
+      expect(resolver!.PipelineConfig).toEqual({
+        Functions: spec.functions.map((name) => ({ 'Fn::GetAtt': [idOf.get(name), 'FunctionId'] })),
+      });
+    }
+  });
+
+  it('publishes progress through a NONE data source', () => {
+    const publish = Object.values(resourcesOf(template, 'AWS::AppSync::Resolver')).find(
+      (r) => r.Properties!.FieldName === 'publishRegistrationProgress',
+    )!;
+    const [fnRef] = (publish.Properties!.PipelineConfig as { Functions: { 'Fn::GetAtt': [string, string] }[] }).Functions;
+    const fn = resourcesOf(template, 'AWS::AppSync::FunctionConfiguration')[fnRef!['Fn::GetAtt'][0]]!;
+    const source = Object.values(resourcesOf(template, 'AWS::AppSync::DataSource')).find(
+      (r) => r.Properties!.Name === fn.Properties!.DataSourceName,
+    );
+    expect(source!.Properties).toMatchObject({ Type: 'NONE' });
+  });
+});
+
+describe('identity', () => {
+  it('has an admin user pool with group admins, MFA and no self sign-up, and a public client', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins' });
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
+  });
+
+  it('has an identity pool for app clients, guests included, with both roles attached', () => {
+    template.resourceCountIs('AWS::Cognito::IdentityPool', 1);
+    template.hasResourceProperties('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: true });
+    template.hasResourceProperties('AWS::Cognito::IdentityPoolRoleAttachment', {
+      Roles: { authenticated: Match.anyValue(), unauthenticated: Match.anyValue() },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('tell a client where and how to connect', () => {
+    const outputs = template.findOutputs('*');
+    for (const name of ['GraphqlUrl', 'RealtimeUrl', 'ApiKeyId', 'UserPoolId', 'UserPoolClientId', 'IdentityPoolId', 'BucketName', 'Region']) {
+      expect(outputs, name).toHaveProperty(name);
+    }
+    expect(outputs.RealtimeUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.api.node.defaultChild), 'RealtimeUrl'] });
+    expect(outputs.Region!.Value).toEqual({ Ref: 'AWS::Region' });
+  });
+});
