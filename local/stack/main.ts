@@ -1,0 +1,113 @@
+/**
+ * `npm start -- [--port 4000] [--data .facegate] [--workers N] [--verbose]`: the whole facegate
+ * API on this machine (see index.ts). Ctrl-C stops it; data stays in the data directory.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { DataDirLockedError, LOCAL_INFO_FILE, startLocalStack } from './index';
+
+const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--verbose]`;
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      port: { type: 'string', default: process.env.FACEGATE_PORT ?? '4000' },
+      data: { type: 'string', default: process.env.FACEGATE_DATA ?? '.facegate' },
+      host: { type: 'string', default: '127.0.0.1' },
+      workers: { type: 'string' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  }));
+} catch (e) {
+  console.error(`${(e as Error).message}\n${usage}`);
+  process.exit(2);
+}
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`--port must be 0–65535, got ${values.port}\n${usage}`);
+  process.exit(2);
+}
+const workers = values.workers === undefined ? undefined : Number(values.workers);
+if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
+  console.error(`--workers must be a positive integer\n${usage}`);
+  process.exit(2);
+}
+const dataDir = path.resolve(values.data);
+// The step Lambdas log JSON per step (Powertools); keep the console readable unless --verbose.
+process.env.POWERTOOLS_LOG_LEVEL ??= values.verbose ? 'INFO' : 'WARN';
+
+console.log(`facegate: starting the local stack (data ${dataDir})…`);
+let stack;
+try {
+  stack = await startLocalStack({
+    dataDir,
+    port,
+    host: values.host,
+    ...(workers ? { engineWorkers: workers } : {}),
+    logEngineRequests: values.verbose,
+    log: (line) => {
+      // Per-request lines only with --verbose.
+      if (values.verbose || !/^\[appsync\] (POST|WS|ws|subscription|publish)/.test(line)) console.log(line);
+    },
+  });
+} catch (e) {
+  if (e instanceof DataDirLockedError) {
+    console.error(`facegate: ${e.message}`);
+    process.exit(1);
+  }
+  if ((e as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    console.error(`facegate: port ${port} is in use; pass --port N (or --port 0 for any free port)`);
+    process.exit(1);
+  }
+  throw e;
+}
+
+const { authThreshold: t } = stack;
+console.log(`
+facegate local stack ready in ${(stack.readyMs / 1000).toFixed(1)} s${values.verbose ? ` (${Object.entries(stack.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})` : ''}
+
+  GraphQL     ${stack.graphqlUrl}
+  Real-time   ${stack.realtimeUrl}
+  API key     ${stack.apiKey}
+  Admin token ${stack.adminToken.slice(0, 24)}… (group "admins", full token in the file below)
+
+  DynamoDB    ${stack.endpoints.dynamodb}   table ${stack.tableName}
+  S3          ${stack.endpoints.s3}   bucket ${stack.bucketName}
+  Rekognition ${stack.endpoints.rekognition}   collection ${stack.collectionId}
+
+  Settings for clients: ${path.join(dataDir, LOCAL_INFO_FILE)}
+  Auth threshold: ${t.value}${t.localDefault ? ' (local default; AWS default is 99 — set FACEGATE_AUTH_THRESHOLD to change)' : ' (FACEGATE_AUTH_THRESHOLD)'}
+
+  Try: npx facegate register -u alice -p photo.jpg      (npx facegate --help)
+  Ctrl-C to stop; data stays in ${dataDir}
+`);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) {
+    console.log('facegate: forced exit');
+    process.exit(130);
+  }
+  stopping = true;
+  console.log(`\nfacegate: ${signal}, stopping…`);
+  const force = setTimeout(() => {
+    console.error('facegate: did not stop within 10 s, exiting');
+    process.exit(1);
+  }, 10_000);
+  force.unref();
+  void stack.close().then(
+    () => process.exit(0),
+    (e: unknown) => {
+      console.error(`facegate: error while stopping: ${(e as Error).message}`);
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGINT', () => stop('SIGINT'));
+process.on('SIGTERM', () => stop('SIGTERM'));
