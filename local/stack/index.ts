@@ -31,7 +31,7 @@ import { setS3Client } from '../rekognition/image';
 import { lockDataDir } from './lock';
 import { ensureCollection, ensureTable } from './provision';
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets';
-import { startDynamoDb, startS3, type RunningService } from './services';
+import { startDynamoDb, startS3 } from './services';
 
 export { DataDirLockedError } from './lock';
 
