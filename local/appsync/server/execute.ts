@@ -119,7 +119,23 @@ export function validateDocument(loaded: LoadedSchema, document: DocumentNode): 
 
 export type ParsedRequest = { document: DocumentNode } | { errors: AppSyncError[] };
 
+const parsedCache = new WeakMap<LoadedSchema, Map<string, ParsedRequest>>();
+
+/** Parse and validate, remembering the last 500 distinct query strings per schema. */
 export function parseRequest(loaded: LoadedSchema, query: unknown): ParsedRequest {
+  if (typeof query !== 'string') return parseUncached(loaded, query);
+  let cache = parsedCache.get(loaded);
+  if (!cache) parsedCache.set(loaded, (cache = new Map()));
+  let parsed = cache.get(query);
+  if (!parsed) {
+    parsed = parseUncached(loaded, query);
+    if (cache.size >= 500) cache.clear();
+    cache.set(query, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(loaded: LoadedSchema, query: unknown): ParsedRequest {
   if (typeof query !== 'string' || query.trim() === '') {
     return { errors: [{ path: null, locations: null, message: 'Invalid request: a non-empty query string is required.' }] };
   }

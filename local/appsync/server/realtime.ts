@@ -61,6 +61,8 @@ interface Connection {
   auth: Promise<Caller | UnauthorizedError>;
   acked: boolean;
   keepAlive?: NodeJS.Timeout;
+  /** Messages are handled one after another, in the order they arrived. */
+  queue: Promise<void>;
   subscriptions: Map<string, Subscription>;
 }
 
@@ -110,9 +112,13 @@ export class RealtimeHub {
     const auth = handshake
       ? this.options.auth.authenticate({ headers: handshake.headers, path: `${this.options.graphqlPath}/connect`, body: handshake.body, sourceIp })
       : this.options.auth.authenticate({ headers: {}, path: `${this.options.graphqlPath}/connect`, body: '{}', sourceIp });
-    const connection: Connection = { ws, sourceIp, auth, acked: false, subscriptions: new Map() };
+    const connection: Connection = { ws, sourceIp, auth, acked: false, queue: Promise.resolve(), subscriptions: new Map() };
     this.connections.add(connection);
-    ws.on('message', (raw) => void this.onMessage(connection, raw));
+    ws.on('message', (raw) => {
+      connection.queue = connection.queue
+        .then(() => this.onMessage(connection, raw))
+        .catch((e: unknown) => this.options.log(`realtime: message handling failed: ${(e as Error).stack ?? String(e)}`));
+    });
     ws.on('close', () => this.drop(connection));
     ws.on('error', (e) => this.options.log(`realtime: socket error ${e.message}`));
   }
