@@ -1,0 +1,91 @@
+/**
+ * Shared by the end-to-end tests: a local stack (the one `npm start` runs) on a temp data dir,
+ * the CLI's GraphQL client against it, and the labelled photos of ../shared/faces.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GraphQLClient, type Authorization } from '../../cli/graphql';
+import * as op from '../../cli/operations';
+import { startLocalStack, type LocalStack } from '../../local/stack/index';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedFaces = path.resolve(repoRoot, '../shared/faces');
+export const haveSharedFaces = fs.existsSync(path.join(sharedFaces, 'identities.csv'));
+
+export function warnIfNoSharedFaces(what: string): void {
+  if (!haveSharedFaces) {
+    console.warn(`\n!!! SKIPPING ${what}: labelled photos not found at ${sharedFaces} (see shared/faces/README.md; CI has them)\n`);
+  }
+}
+
+/**
+ * Photos picked for deterministic outcomes (local engine, measured with CompareFaces): each
+ * same-person pair scores ≥ 99.7 both ways, far above the local threshold of 95; different
+ * people score ≤ 77 against each other.
+ */
+export const PHOTOS = {
+  /** deepface_id10: img13 ↔ img14 99.94 */
+  alice: { enroll: 'deepface/img13.jpg', other: 'deepface/img14.jpg' },
+  /** deepface_id01: img20 ↔ img21 99.93 */
+  bob: { enroll: 'deepface/img20.jpg', other: 'deepface/img21.jpg' },
+  /** deepface_id08: img49 ↔ img8 99.92 */
+  carol: { enroll: 'deepface/img49.jpg', other: 'deepface/img8.jpg' },
+  /** Two faces. */
+  group: 'face_recognition/two_people.jpg',
+} as const;
+
+export const photoPath = (file: string): string => path.join(sharedFaces, file);
+
+export interface TestStack {
+  stack: LocalStack;
+  client: GraphQLClient;
+  app: Authorization;
+  admin: Authorization;
+  dataDir: string;
+}
+
+export async function startTestStack(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-'))): Promise<TestStack> {
+  const stack = await startLocalStack({ dataDir, port: 0, log: false, engineWorkers: 1 });
+  return {
+    stack,
+    client: new GraphQLClient({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl }),
+    app: { apiKey: stack.apiKey },
+    admin: { token: stack.adminToken },
+    dataDir,
+  };
+}
+
+/** createUploadUrl + the presigned PUT, as a browser would; returns the s3Key. */
+export async function upload(t: Pick<TestStack, 'client' | 'app'>, file: string, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
+  const bytes = fs.readFileSync(photoPath(file));
+  const contentType = file.endsWith('.png') ? 'image/png' : 'image/jpeg';
+  const { createUploadUrl: ticket } = await t.client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } }, t.app);
+  const response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: bytes });
+  if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
+  return ticket.key;
+}
+
+/** Subscribes to a registration's progress; `ready` resolves on start_ack. */
+export function watchProgress(t: Pick<TestStack, 'client' | 'app'>, registrationId: string) {
+  const events: op.ProgressEvent[] = [];
+  const errors: Error[] = [];
+  const subscription = t.client.subscribe<op.OnRegistrationProgressData>(op.ON_REGISTRATION_PROGRESS, { registrationId }, t.app, {
+    next: (d) => d.onRegistrationProgress && events.push(d.onRegistrationProgress),
+    error: (e) => errors.push(e),
+  });
+  return { events, errors, ready: subscription.ready, close: () => subscription.close() };
+}
+
+export async function register(t: Pick<TestStack, 'client' | 'app'>, userId: string, file: string, registrationId: string): Promise<op.RegistrationOutcome> {
+  const s3Key = await upload(t, file);
+  const vars: op.RegisterUserVars = { input: { userId, image: { s3Key }, registrationId } };
+  return (await t.client.request<op.RegisterUserData>(op.REGISTER_USER, vars, t.app)).registerUser;
+}
+
+export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId: string, file: string): Promise<op.AuthenticateData['authenticate']> {
+  const s3Key = await upload(t, file);
+  const vars: op.AuthenticateVars = { input: { userId, image: { s3Key } } };
+  return (await t.client.request<op.AuthenticateData>(op.AUTHENTICATE, vars, t.app)).authenticate;
+}
