@@ -57,7 +57,7 @@ export interface FieldRequest {
   /** Request headers, lower-case names (ctx.request.headers). */
   headers: Record<string, string>;
   variables: Record<string, unknown>;
-  /** ctx.info.selectionSetList: the field's sub-selection as dotted paths, fragments flattened. */
+  /** ctx.info.selectionSetList: the field's sub-selection as AppSync lists it (`a`, `a/b`), fragments flattened. */
   selectionSetList: string[];
   selectionSetGraphQL: string;
 }
