@@ -46,7 +46,7 @@ describe('cdk-nag AWS Solutions', () => {
     }
     const findings = new AwsSolutionsChecks(undefined)
       .validateScope(fresh.app)
-      .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath })));
+      .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: v.ruleName, path: r.constructPath ?? '' })));
     expect(findings.length).toBeGreaterThan(0);
     const covers = (a: { id: string; path: string }, f: { id: string; path: string }): boolean =>
       a.id === f.id && (f.path === a.path || f.path.startsWith(a.path + '/'));
