@@ -189,3 +189,20 @@ describe('AppSync access', () => {
     }
   });
 });
+
+describe('context', () => {
+  it('idDocumentReader=none drops Textract from the register role and says so in the environment', async () => {
+    const other = await synthesize({ context: { idDocumentReader: 'none', stage: 'qa' } });
+    const fn = other.stack.steps.get('register');
+    const id = other.stack.getLogicalId(fn.node.defaultChild as CfnElement);
+    const statements = statementsOfRole(other.template, roleOfFunction(other.template, id));
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('textract:'))).toEqual([]);
+    const env = (resourcesOf(other.template, 'AWS::Lambda::Function')[id]!.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(env).toMatchObject({ ID_DOCUMENT_READER: 'none', COLLECTION_ID: 'facegate-qa' });
+    expect(other.stack.stackName).toBe('Facegate-qa');
+  });
+
+  it('refuses a stage that cannot name resources', async () => {
+    await expect(synthesize({ context: { stage: 'Prod_1' } })).rejects.toThrow(/stage/);
+  });
+});
