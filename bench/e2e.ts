@@ -36,6 +36,7 @@ const N = Number(args.n);
 const WARMUP = Number(args.warmup);
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 interface Person {
   name: string;

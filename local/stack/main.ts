@@ -2,6 +2,7 @@
  * `npm start -- [--port 4000] [--data .facegate] [--workers N] [--verbose]`: the whole facegate
  * API on this machine (see index.ts). Ctrl-C stops it; data stays in the data directory.
  */
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DataDirLockedError, LOCAL_INFO_FILE, startLocalStack } from './index';
@@ -41,6 +42,21 @@ if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
 const dataDir = path.resolve(values.data);
 // The step Lambdas log JSON per step (Powertools); keep the console readable unless --verbose.
 process.env.POWERTOOLS_LOG_LEVEL ??= values.verbose ? 'INFO' : 'WARN';
+// The SDK's notice that its 2027 releases need Node 22 is noise on a local dev server.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+// Fail fast on a taken port, before seconds of model loading.
+if (port !== 0) {
+  const free = await new Promise<boolean>((resolve) => {
+    const probe = net.createServer();
+    probe.once('error', () => resolve(false));
+    probe.listen(port, values.host, () => probe.close(() => resolve(true)));
+  });
+  if (!free) {
+    console.error(`facegate: port ${port} is in use; pass --port N (or --port 0 for any free port)`);
+    process.exit(1);
+  }
+}
 
 console.log(`facegate: starting the local stack (data ${dataDir})…`);
 let stack;

@@ -149,5 +149,12 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
     const noAdmin = await run('users', '--endpoint', t.stack.graphqlUrl, '--api-key', t.stack.apiKey, '--admin-token', 'not-a-jwt');
     expect(noAdmin).toMatchObject({ code: 1, err: expect.stringMatching(/^error: Unauthorized/) });
     expect(await run('delete', '-u', 'bob')).toMatchObject({ code: 0, out: 'deleted bob: 1 face(s), 1 image(s)' });
+
+    // With an ID card (another photo of the same person stands in for the card's portrait).
+    const withCard = await run('register', '-u', 'dave', '-p', photoPath(PHOTOS.dave.enroll), '--id-card', photoPath(PHOTOS.dave.card));
+    expect(withCard).toMatchObject({ code: 0, err: '' });
+    expect(withCard.out).toMatch(/ID_CARD_MATCH\s+SUCCEEDED/);
+    expect(withCard.out).toMatch(/registered dave: .*ID card similarity 9\d\.\d/);
+    expect(await run('delete', '-u', 'dave')).toMatchObject({ code: 0, out: 'deleted dave: 1 face(s), 2 image(s)' });
   });
 });

@@ -32,6 +32,8 @@ export const PHOTOS = {
   bob: { enroll: 'deepface/img20.jpg', other: 'deepface/img21.jpg' },
   /** deepface_id08: img49 ↔ img8 99.92 */
   carol: { enroll: 'deepface/img49.jpg', other: 'deepface/img8.jpg' },
+  /** deepface_id02: img22 ↔ img23 99.79 (img23 stands in for an ID card's portrait) */
+  dave: { enroll: 'deepface/img22.jpg', card: 'deepface/img23.jpg' },
   /** Two faces. */
   group: 'face_recognition/two_people.jpg',
 } as const;

@@ -64,6 +64,38 @@ describe('local stack lifecycle', { timeout: 90_000 }, () => {
     expect(output).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it('`npm start` serves, and stops cleanly on Ctrl-C (SIGINT): exit 0, lock removed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-sigint-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'local/stack/main.ts', '--data', dir, '--port', '0', '--workers', '1'], {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
+    });
+    let output = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const onData = (c: Buffer) => {
+        output += c.toString();
+        if (output.includes('Ctrl-C to stop')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+      void exited.then((code) => reject(new Error(`npm start exited early (${code}):\n${output}`)));
+    });
+    expect(output).toMatch(/ready in \d+\.\d s/);
+    const info = JSON.parse(fs.readFileSync(path.join(dir, 'local.json'), 'utf8')) as { graphqlUrl: string; apiKey: string };
+    const client = new GraphQLClient({ graphqlUrl: info.graphqlUrl });
+    const ticket = await client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } }, { apiKey: info.apiKey });
+    expect(ticket.createUploadUrl.key).toMatch(/^uploads\/selfie\//);
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(true);
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(output).toContain('SIGINT, stopping');
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   it('keeps users, faces, the API key and admin tokens across a restart', async () => {
     const before = t!;
     if (haveSharedFaces) {
