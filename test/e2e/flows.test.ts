@@ -141,6 +141,14 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
     expect(reg.out).toMatch(/COMPLETED\s+SUCCEEDED/);
     expect(reg.out).toContain('registered bob: face ');
 
+    // watch after the fact: the history, ending with COMPLETED, exit 0.
+    const registrationId = /registrationId ([0-9a-f-]{36})/.exec(reg.out)?.[1];
+    expect(registrationId).toBeDefined();
+    const watched = await run('watch', registrationId!);
+    expect(watched.code).toBe(0);
+    expect(watched.out).toMatch(/REGISTER of bob, SUCCEEDED/);
+    expect(watched.out).toMatch(/COMPLETED\s+SUCCEEDED/);
+
     expect(await run('auth', '-u', 'bob', '-p', photoPath(PHOTOS.bob.other))).toMatchObject({ code: 0, out: expect.stringContaining('authenticated bob') });
     const mismatch = await run('auth', '-u', 'bob', '-p', photoPath(PHOTOS.carol.enroll));
     expect(mismatch).toMatchObject({ code: 1, err: expect.stringContaining('error: FACE_MISMATCH: ') });
@@ -149,6 +157,18 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
     const noAdmin = await run('users', '--endpoint', t.stack.graphqlUrl, '--api-key', t.stack.apiKey, '--admin-token', 'not-a-jwt');
     expect(noAdmin).toMatchObject({ code: 1, err: expect.stringMatching(/^error: Unauthorized/) });
     expect(await run('delete', '-u', 'bob')).toMatchObject({ code: 0, out: 'deleted bob: 1 face(s), 1 image(s)' });
+
+    // watch live: started before the registration exists, it follows it to the end.
+    const liveId = `live-watch-${Date.now()}-dave`;
+    const live = run('watch', liveId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const liveReg = await run('register', '-u', 'dave-live', '-p', photoPath(PHOTOS.dave.enroll), '--registration-id', liveId);
+    expect(liveReg.code).toBe(0);
+    const liveOut = await live;
+    expect(liveOut.code).toBe(0);
+    expect(liveOut.out).toMatch(/not started yet/);
+    expect(liveOut.out).toMatch(/STARTED\s+SUCCEEDED[\s\S]*COMPLETED\s+SUCCEEDED/);
+    expect((await run('delete', '-u', 'dave-live')).code).toBe(0);
 
     // With an ID card (another photo of the same person stands in for the card's portrait).
     const withCard = await run('register', '-u', 'dave', '-p', photoPath(PHOTOS.dave.enroll), '--id-card', photoPath(PHOTOS.dave.card));
