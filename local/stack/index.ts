@@ -138,6 +138,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.engineWorkers ? { workers: options.engineWorkers } : {}),
       log: options.logEngineRequests ? (line) => log(`[rekognition] ${line}`) : false,
     });
+    // Handled here so a failure while the other services start is not an unhandled rejection;
+    // `await enginePromise` below still throws it.
+    enginePromise.catch(() => undefined);
     cleanups.push(async () => (await enginePromise.catch(() => undefined))?.close());
 
     const [dynamo, s3] = await Promise.all([
