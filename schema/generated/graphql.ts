@@ -28,7 +28,10 @@ export type AuthenticationResult = {
   __typename?: 'AuthenticationResult';
   authenticated: Scalars['Boolean']['output'];
   authenticatedAt: Scalars['AWSDateTime']['output'];
-  /** The enrolled face that matched. */
+  /**
+   * The enrolled face that matched, when the match was face to face (the 1:1 fallback). Null when
+   * the user's vector matched: SearchUsersByImage names users, not faces.
+   */
   faceId: Maybe<Scalars['ID']['output']>;
   similarity: Scalars['Float']['output'];
   userId: Scalars['ID']['output'];
