@@ -4,7 +4,6 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
   ResourceNotFoundException,
-  waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
 import { CreateCollectionCommand, RekognitionClient, ResourceAlreadyExistsException } from '@aws-sdk/client-rekognition';
 import { TABLE_KEYS } from '../../adapters/dynamodb/layout';
@@ -38,9 +37,19 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       ],
     }),
   );
-  // dynalite answers CREATING, like DynamoDB.
-  await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { TableName: tableName });
+  await waitUntilActive(client, tableName);
   return true;
+}
+
+/** dynalite answers CREATING, like DynamoDB; the SDK's waiter polls once a second at best. */
+async function waitUntilActive(client: DynamoDBClient, tableName: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (Date.now() > deadline) throw new Error(`table ${tableName} is still ${Table?.TableStatus ?? 'missing'} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 export async function ensureCollection(client: RekognitionClient, collectionId: string): Promise<boolean> {

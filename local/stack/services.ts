@@ -14,9 +14,9 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** dynalite on `path` (a LevelDB directory). Tables leave CREATING at once. */
-export async function startDynamoDb(opts: { path: string; host: string; port?: number }): Promise<RunningService> {
-  const server = dynalite({ path: opts.path, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+/** dynalite on `path` (a LevelDB directory; in memory without one). Tables leave CREATING at once. */
+export async function startDynamoDb(opts: { path?: string; host: string; port?: number }): Promise<RunningService> {
+  const server = dynalite({ ...(opts.path ? { path: opts.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host, () => {

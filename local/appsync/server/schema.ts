@@ -16,25 +16,8 @@ import { installScalars } from './scalars';
 
 export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../../schema/schema.graphql', import.meta.url));
 
-/** AppSync's built-ins, declared so graphql-js can parse an AppSync schema. */
-const APPSYNC_PRELUDE = `
-scalar AWSDate
-scalar AWSTime
-scalar AWSDateTime
-scalar AWSTimestamp
-scalar AWSEmail
-scalar AWSJSON
-scalar AWSURL
-scalar AWSPhone
-scalar AWSIPAddress
-directive @aws_subscribe(mutations: [String!]!) on FIELD_DEFINITION
-directive @aws_api_key on OBJECT | FIELD_DEFINITION
-directive @aws_iam on OBJECT | FIELD_DEFINITION
-directive @aws_oidc on OBJECT | FIELD_DEFINITION
-directive @aws_lambda on OBJECT | FIELD_DEFINITION
-directive @aws_cognito_user_pools(cognito_groups: [String!]) on OBJECT | FIELD_DEFINITION
-directive @aws_auth(cognito_groups: [String!]) on FIELD_DEFINITION
-`;
+/** AppSync's built-in scalars and directives (AppSync has them; graphql-js needs them declared). */
+export const APPSYNC_DECLARATIONS_PATH = fileURLToPath(new URL('../../../schema/appsync.graphql', import.meta.url));
 
 /** Allowed modes; for user pools, the groups allowed (null: any user of the pool). */
 export type AuthRule = Map<AuthMode, string[] | null>;
@@ -82,7 +65,7 @@ export function ruleAllows(rule: AuthRule, caller: Caller): boolean {
 
 export function loadSchema(options: { schemaPath?: string; schemaSource?: string; defaultAuthMode?: AuthMode } = {}): LoadedSchema {
   const source = options.schemaSource ?? readFileSync(options.schemaPath ?? DEFAULT_SCHEMA_PATH, 'utf8');
-  const schema = buildSchema(APPSYNC_PRELUDE + source);
+  const schema = buildSchema(readFileSync(APPSYNC_DECLARATIONS_PATH, 'utf8') + '\n' + source);
   installScalars(schema);
   const defaultAuthMode = options.defaultAuthMode ?? 'AWS_IAM';
 

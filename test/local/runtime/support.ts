@@ -1,9 +1,8 @@
 /** Shared by the runtime tests: an in-process dynalite with the single table, and field requests. */
-import type { AddressInfo } from 'node:net';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import { TABLE_KEYS } from '../../../adapters/dynamodb/layout';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FieldRequest } from '../../../local/appsync/contract';
+import { ensureTable } from '../../../local/stack/provision';
+import { startDynamoDb } from '../../../local/stack/services';
 
 export interface EmbeddedDynamo {
   client: DynamoDBClient;
@@ -13,47 +12,19 @@ export interface EmbeddedDynamo {
 
 /** dynalite on 127.0.0.1:0 with the table of adapters/dynamodb/layout.ts (gsi1, projection ALL), ACTIVE. */
 export async function startDynamo(tableName = 'facegate-test'): Promise<EmbeddedDynamo> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const server = await startDynamoDb({ host: '127.0.0.1' });
   const client = new DynamoDBClient({
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: server.url,
     region: 'us-east-1',
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
   });
-  const { partitionKey, sortKey, usersByStatusIndex, gsiPartitionKey, gsiSortKey } = TABLE_KEYS;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [partitionKey, sortKey, gsiPartitionKey, gsiSortKey].map((AttributeName) => ({ AttributeName, AttributeType: 'S' })),
-      KeySchema: [
-        { AttributeName: partitionKey, KeyType: 'HASH' },
-        { AttributeName: sortKey, KeyType: 'RANGE' },
-      ],
-      GlobalSecondaryIndexes: [
-        {
-          IndexName: usersByStatusIndex,
-          KeySchema: [
-            { AttributeName: gsiPartitionKey, KeyType: 'HASH' },
-            { AttributeName: gsiSortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        },
-      ],
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') break;
-    await new Promise((r) => setTimeout(r, 5));
-  }
+  await ensureTable(client, tableName);
   return {
     client,
     tableName,
     close: async () => {
       client.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     },
   };
 }
