@@ -208,6 +208,16 @@ class Cli {
   }
 
   /** createUploadUrl, then the presigned PUT; returns the S3 key to pass as ImageInput.s3Key. */
+  /** onRegistrationProgress(registrationId), each event printed as it arrives. */
+  private subscribeProgress(registrationId: string, events: EventPrinter) {
+    return this.client.subscribe<op.OnRegistrationProgressData>(
+      op.ON_REGISTRATION_PROGRESS,
+      { registrationId } satisfies op.OnRegistrationProgressVars,
+      this.app,
+      { next: (d) => d.onRegistrationProgress && events.add(d.onRegistrationProgress), error: (e) => this.io.err(`subscription: ${e.message}`) },
+    );
+  }
+
   private async upload(file: string, purpose: UploadPurpose): Promise<string> {
     const full = path.resolve(this.io.cwd, file);
     let bytes: Buffer;
@@ -245,12 +255,7 @@ class Cli {
 
     // Subscribe first: every event published from now on reaches us.
     const events = new EventPrinter(this.io, this.flags.json);
-    const subscription = this.client.subscribe<op.OnRegistrationProgressData>(
-      op.ON_REGISTRATION_PROGRESS,
-      { registrationId } satisfies op.OnRegistrationProgressVars,
-      this.app,
-      { next: (d) => d.onRegistrationProgress && events.add(d.onRegistrationProgress), error: (e) => this.io.err(`subscription: ${e.message}`) },
-    );
+    const subscription = this.subscribeProgress(registrationId, events);
     try {
       await subscription.ready;
       if (!this.flags.json) this.io.out(`${kindLabel[kind]} ${userId} (registrationId ${registrationId})`);
@@ -353,12 +358,7 @@ class Cli {
 
   private async watch(registrationId: string): Promise<number> {
     const events = new EventPrinter(this.io, this.flags.json);
-    const subscription = this.client.subscribe<op.OnRegistrationProgressData>(
-      op.ON_REGISTRATION_PROGRESS,
-      { registrationId } satisfies op.OnRegistrationProgressVars,
-      this.app,
-      { next: (d) => d.onRegistrationProgress && events.add(d.onRegistrationProgress), error: (e) => this.io.err(`subscription: ${e.message}`) },
-    );
+    const subscription = this.subscribeProgress(registrationId, events);
     try {
       await subscription.ready;
       // Subscribed first, then the history: nothing falls between the two (duplicates are dropped).
