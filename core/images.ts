@@ -10,7 +10,7 @@ const ALLOWED_TYPES = new Set(['image/jpeg', 'image/png']);
 export interface ResolvedImage {
   ref: ImageRef;
   contentType: 'image/jpeg' | 'image/png';
-  /** The staged upload this came from, removed once enrolled. */
+  /** The staged upload this came from, removed once it has served its purpose (see discardStagedUploads). */
   stagedKey?: string;
 }
 
@@ -61,6 +61,21 @@ export async function resolveImage(deps: Deps, input: ImageInput | null | undefi
   const contentType = (stored!.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (!ALLOWED_TYPES.has(contentType)) fail('INVALID_IMAGE', `${field} must be image/jpeg or image/png`, { field, contentType });
   return { ref: { kind: 's3', key }, contentType: contentType as ResolvedImage['contentType'], stagedKey: key };
+}
+
+/**
+ * Removes the client's staged uploads once they have served their purpose (copied into an
+ * enrollment, or a verification decided). Inline images have no object. Best effort: a failed
+ * delete is logged and never changes the answer; the bucket's lifecycle rule is the backstop.
+ */
+export async function discardStagedUploads(deps: Deps, used: (ResolvedImage | undefined)[]): Promise<void> {
+  const keys = used.flatMap((image) => (image?.stagedKey ? [image.stagedKey] : []));
+  if (keys.length === 0) return;
+  try {
+    await deps.images.delete(keys);
+  } catch (error) {
+    deps.logger.warn('staged upload not removed (lifecycle will expire it)', { error: String(error) });
+  }
 }
 
 export const extensionOf = (contentType: string): string => (contentType === 'image/png' ? 'png' : 'jpg');

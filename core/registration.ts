@@ -1,7 +1,7 @@
 import type { RegistrationKind, RegistrationResult } from '../schema/generated/graphql';
 import type { Deps } from './deps';
 import { FacegateError, fail, isConditionFailed, isFacegateError } from './errors';
-import type { ResolvedImage } from './images';
+import { discardStagedUploads, type ResolvedImage } from './images';
 import type { RegistrationRecord } from './ports';
 import { ProgressReporter } from './progress';
 import { Undo } from './undo';
@@ -110,6 +110,7 @@ export async function runRegistration(
     await finishRegistration(deps, begun.record, result);
     progress.emit('COMPLETED', 'SUCCEEDED', `Face ${result.faceId} enrolled`);
     await progress.flush();
+    // Staged uploads have served their purpose once copied; their lifecycle rule is the backstop.
     await discardStagedUploads(deps, run.staged);
     return result;
   } catch (caught) {
@@ -123,16 +124,5 @@ export async function runRegistration(
     progress.emit('COMPLETED', 'FAILED', error.message, error.type);
     await progress.flush();
     throw error;
-  }
-}
-
-/** Staged uploads have served their purpose once copied; their lifecycle rule is the backstop. */
-async function discardStagedUploads(deps: Deps, used: (ResolvedImage | undefined)[]): Promise<void> {
-  const keys = used.flatMap((image) => (image?.stagedKey ? [image.stagedKey] : []));
-  if (keys.length === 0) return;
-  try {
-    await deps.images.delete(keys);
-  } catch (error) {
-    deps.logger.warn('staged upload not removed (lifecycle will expire it)', { error: String(error) });
   }
 }

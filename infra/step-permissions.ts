@@ -71,7 +71,12 @@ export const stepPermissions: Readonly<Record<LambdaName, StepPermissions>> = {
     collectionActions: ['rekognition:SearchUsersByImage'],
     imageActions: ['rekognition:DetectFaces', 'rekognition:CompareFaces'],
     tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
-    objects: [{ actions: ['s3:GetObject'], prefixes: [UPLOADS, FACES] }],
+    objects: [
+      // The staged selfie and, for the 1:1 fallback, the enrolled image CompareFaces reads.
+      { actions: ['s3:GetObject'], prefixes: [UPLOADS, FACES] },
+      // The staged selfie, removed once the attempt is decided; enrolled images stay untouchable.
+      { actions: ['s3:DeleteObject'], prefixes: [UPLOADS] },
+    ],
     listBucket: true,
     readsIdDocuments: false,
     publishesProgress: false,

@@ -1,23 +1,50 @@
-import type { AuthenticateInput, AuthenticationResult } from '../../schema/generated/graphql';
+import type { AuthenticateInput, AuthenticationResult, ErrorType } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
-import { fail } from '../errors';
-import { resolveImage } from '../images';
+import { fail, isFacegateError } from '../errors';
+import { discardStagedUploads, resolveImage, type ResolvedImage } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
+import type { AuthAttempts, UserRecord } from '../ports';
 import { authenticationPolicy, screenSingleFace } from '../screening';
 import { validateUserId } from '../validation';
 import { verifyIdentity } from './verifyIdentity';
+
+/** Refusals that decide the attempt on the selfie itself: after them the selfie has no further use. */
+const DECIDED_REFUSALS: ReadonlySet<ErrorType> = new Set<ErrorType>(['FACE_MISMATCH', 'NO_FACE', 'MULTIPLE_FACES', 'POOR_QUALITY']);
 
 /**
  * 1:1 verification of a claimed userId with a selfie. An unknown user, an inactive one and a
  * different face all get the same FACE_MISMATCH and count toward the lockout, so responses do
  * not reveal who is registered. Screening failures (no face, poor quality) are the client's
  * photo, not a guess, and do not count.
+ *
+ * A verification selfie is biometric data with no use once the attempt is decided (success,
+ * FACE_MISMATCH, a screening refusal): its staged upload is removed then. A request refused
+ * before the image was read (invalid input, missing upload, LOCKED_OUT) or one that failed
+ * unexpectedly keeps it, so the client can retry; the bucket's lifecycle rule expires it.
  */
 export async function authenticate(deps: Deps, input: AuthenticateInput): Promise<AuthenticationResult> {
   const userId = validateUserId(input.userId);
   const image = await resolveImage(deps, input.image, 'image');
   const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), deps.records.getUser(userId)]);
 
+  let result: AuthenticationResult;
+  try {
+    result = await decide(deps, userId, image, attempts, user);
+  } catch (error) {
+    if (isFacegateError(error) && DECIDED_REFUSALS.has(error.type)) await discardStagedUploads(deps, [image]);
+    throw error;
+  }
+  await discardStagedUploads(deps, [image]);
+  return result;
+}
+
+async function decide(
+  deps: Deps,
+  userId: string,
+  image: ResolvedImage,
+  attempts: AuthAttempts | null,
+  user: UserRecord | null,
+): Promise<AuthenticationResult> {
   const [detected, verified] = await Promise.all([
     deps.faces.detectFaces(image.ref),
     user?.status === 'ACTIVE' ? verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)) : Promise.resolve(null),

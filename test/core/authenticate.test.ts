@@ -1,9 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
+import type { AuthenticationResult } from '../../schema/generated/graphql';
+import { FacegateError } from '../../core/errors';
 import { authenticate } from '../../core/flows/authenticate';
 import { deleteUser } from '../../core/flows/deleteUser';
 import { register } from '../../core/flows/register';
 import { updatePhoto } from '../../core/flows/updatePhoto';
-import { createWorld, noTraces, SAME_PERSON, stageUpload, traces, type SceneFace, type World } from '../support/fakes';
+import { createWorld, fakeImageBase64, noTraces, SAME_PERSON, stageUpload, traces, type SceneFace, type World } from '../support/fakes';
 import { expectError } from '../support/helpers';
 
 const alice: SceneFace = { person: 'alice' };
@@ -105,6 +107,126 @@ describe('authenticate', () => {
     const world = createWorld();
     await expectError(attempt(world, 'a b', alice), 'INVALID_INPUT');
     expect(world.faces.calls).toEqual([]);
+  });
+});
+
+describe('authenticate: the staged selfie', () => {
+  /** Stages the selfie and authenticates with it; returns the key with the outcome (result or error). */
+  async function attemptWith(world: World, userId: string, ...faces: SceneFace[]): Promise<{ key: string; result?: AuthenticationResult; error?: unknown }> {
+    const key = stageUpload(world, ...faces);
+    return authenticate(world, { userId, image: { s3Key: key } }).then(
+      (result) => ({ key, result }),
+      (error: unknown) => ({ key, error }),
+    );
+  }
+  const staged = (world: World) => world.images.keys('uploads/');
+
+  it('is removed once the attempt succeeds; the enrolled images stay', async () => {
+    const world = createWorld();
+    const { faceId } = await enrolled(world, 'u1', alice);
+    const remove = vi.spyOn(world.images, 'delete');
+    const key = stageUpload(world, alice);
+    expect((await authenticate(world, { userId: 'u1', image: { s3Key: key } })).authenticated).toBe(true);
+    expect(remove).toHaveBeenCalledExactlyOnceWith([key]);
+    expect(staged(world)).toEqual([]);
+    expect(traces(world, 'u1').images).toEqual([`faces/u1/${faceId}.jpg`]);
+  });
+
+  it('is removed after a FACE_MISMATCH, for a known and an unknown user', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    for (const userId of ['u1', 'ghost']) {
+      const { key, error } = await attemptWith(world, userId, bob);
+      await expectError(Promise.reject(error), 'FACE_MISMATCH');
+      expect(world.images.objects.has(key)).toBe(false);
+    }
+    expect(staged(world)).toEqual([]);
+  });
+
+  it.each([
+    ['NO_FACE', []],
+    ['MULTIPLE_FACES', [alice, bob]],
+    ['POOR_QUALITY', [{ person: 'alice', yaw: 50 }]],
+  ] as [string, SceneFace[]][])('is removed after a screening refusal (%s)', async (type, faces) => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    const { key, error } = await attemptWith(world, 'u1', ...faces);
+    await expectError(Promise.reject(error), type);
+    expect(world.images.objects.has(key)).toBe(false);
+  });
+
+  it('stays when the request is refused before the image is read: LOCKED_OUT, INVALID_INPUT', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    for (let i = 0; i < world.config.lockoutMaxFailures; i += 1) await expectError(attempt(world, 'u1', bob), 'FACE_MISMATCH');
+    const remove = vi.spyOn(world.images, 'delete');
+    const locked = await attemptWith(world, 'u1', alice);
+    await expectError(Promise.reject(locked.error), 'LOCKED_OUT');
+    const invalid = await attemptWith(world, 'a b', alice);
+    await expectError(Promise.reject(invalid.error), 'INVALID_INPUT');
+    expect(staged(world)).toEqual([locked.key, invalid.key].sort());
+    expect(remove).not.toHaveBeenCalled();
+  });
+
+  it('never deletes a key that is not a staged upload, nor one that does not exist', async () => {
+    const world = createWorld();
+    const { faceId } = await enrolled(world, 'u1', alice);
+    const remove = vi.spyOn(world.images, 'delete');
+    await expectError(authenticate(world, { userId: 'u1', image: { s3Key: `faces/u1/${faceId}.jpg` } }), 'INVALID_INPUT');
+    await expectError(authenticate(world, { userId: 'u1', image: { s3Key: 'uploads/selfie/missing.jpg' } }), 'INVALID_IMAGE');
+    expect(remove).not.toHaveBeenCalled();
+    expect(traces(world, 'u1').images).toEqual([`faces/u1/${faceId}.jpg`]);
+  });
+
+  it('stays when the attempt fails unexpectedly, so the client can retry with it', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    world.faces.failures.set('detectFaces', new Error('Rekognition throttled'));
+    const { key, error } = await attemptWith(world, 'u1', alice);
+    expect(error).toEqual(new Error('Rekognition throttled'));
+    expect(world.images.objects.has(key)).toBe(true);
+  });
+
+  it('a failed delete changes nothing in the answer and is logged as a warning', async () => {
+    const outcomes = async (world: World) => {
+      const answer = async (...faces: SceneFace[]) => {
+        const outcome = await attemptWith(world, 'u1', ...faces);
+        if (outcome.result) return { result: outcome.result };
+        expect(outcome.error).toBeInstanceOf(FacegateError);
+        const { type, message, info } = outcome.error as FacegateError;
+        return { error: { type, message, info } };
+      };
+      return { success: await answer(alice), mismatch: await answer(bob), screened: await answer(), attempts: world.records.attempts.get('u1') };
+    };
+    const healthy = createWorld();
+    const failing = createWorld();
+    await enrolled(healthy, 'u1', alice);
+    await enrolled(failing, 'u1', alice);
+    failing.images.failures.set('delete', new Error('S3 down'));
+
+    const expected = await outcomes(healthy);
+    expect(expected).toMatchObject({
+      success: { result: { authenticated: true } },
+      mismatch: { error: { type: 'FACE_MISMATCH' } },
+      screened: { error: { type: 'NO_FACE' } },
+      attempts: { failures: 1 },
+    });
+    expect(await outcomes(failing)).toEqual(expected);
+    expect(staged(healthy)).toEqual([]);
+    expect(staged(failing)).toHaveLength(3); // left for the lifecycle rule
+    const warnings = failing.logger.lines.filter((l) => l.level === 'warn' && l.message.startsWith('staged upload not removed'));
+    expect(warnings).toHaveLength(3);
+  });
+
+  it('an inline image has no object: nothing is deleted, whatever the outcome', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    const remove = vi.spyOn(world.images, 'delete');
+    const inline = (userId: string, ...faces: SceneFace[]) => authenticate(world, { userId, image: { base64: fakeImageBase64(...faces) } });
+    expect((await inline('u1', alice)).authenticated).toBe(true);
+    await expectError(inline('u1', bob), 'FACE_MISMATCH');
+    await expectError(inline('u1'), 'NO_FACE');
+    expect(remove).not.toHaveBeenCalled();
   });
 });
 

@@ -44,7 +44,8 @@ const S3_OBJECTS: Record<LambdaName, Record<string, string[]>> = {
     's3:PutObject': ['faces/', 'idcards/'],
     's3:DeleteObject': ['faces/', 'idcards/', 'uploads/'],
   },
-  authenticate: { 's3:GetObject': ['faces/', 'uploads/'] },
+  // Reads the staged selfie and (1:1 fallback) enrolled images; deletes only the staged selfie.
+  authenticate: { 's3:GetObject': ['faces/', 'uploads/'], 's3:DeleteObject': ['uploads/'] },
   admin: { 's3:GetObject': ['uploads/'], 's3:DeleteObject': ['faces/', 'idcards/'] },
 };
 const LAMBDAS = Object.keys(REKOGNITION) as LambdaName[];
@@ -97,6 +98,20 @@ describe('step Lambda roles', () => {
     expect(granted).toEqual(S3_OBJECTS[name]);
     // Listing is what turns HeadObject of a missing upload into 404; only the Lambdas that read uploads need it.
     expect(actionsOn(statements, 's3:ListBucket').length > 0).toBe(name !== 'uploads');
+  });
+
+  it('lets authenticate delete staged uploads only: it cannot write or delete enrolled images', () => {
+    const bucketArn = { 'Fn::GetAtt': [logicalId(s.stack.storage.bucket.node.defaultChild), 'Arn'] };
+    const statements = statementsOf('authenticate');
+    const resourcesFor = (action: string): unknown[] =>
+      statements
+        .filter((st) => actionsOf(st).includes(action) || actionsOf(st).includes('s3:*'))
+        .flatMap((st) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]));
+    expect(resourcesFor('s3:DeleteObject')).toEqual([{ 'Fn::Join': ['', [bucketArn, '/uploads/*']] }]);
+    expect(resourcesFor('s3:PutObject')).toEqual([]);
+    expect(json(resourcesFor('s3:DeleteObject'))).not.toContain('faces/');
+    // No wildcard S3 action could reach faces/ either.
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:') && a.includes('*'))).toEqual([]);
   });
 
   it('lets only the register Lambda read ID cards with Textract', () => {
