@@ -64,10 +64,11 @@ export class Storage extends Construct {
       serverAccessLogsBucket: this.accessLogs,
       serverAccessLogsPrefix: 'images/',
       lifecycleRules: [
-        // Staged uploads are copied on enrollment and deleted; whatever is left is abandoned.
+        // Staged uploads are deleted once a registration or an authentication is decided; what is left is abandoned.
         { id: 'expire-staged-uploads', prefix: UPLOAD_PREFIX, expiration: Duration.days(1), noncurrentVersionExpiration: Duration.days(1) },
-        // Versioning guards against accidental overwrites; an erased image is gone for good after this.
-        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true },
+        // Versioning is a one-day safety net against a faulty overwrite or delete. Erasing a person
+        // (deleteUser) must really erase their face images, so old versions do not outlive it by more.
+        { id: 'expire-old-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
         { id: 'abort-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       cors: [

@@ -54,6 +54,11 @@ describe('data', () => {
     });
     const rules = (bucket.Properties!.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'uploads/', ExpirationInDays: 1, Status: 'Enabled' }));
+    // Erased face images must not linger as old versions: every noncurrent version expires within a day.
+    const versionRules = rules.filter((r) => r.NoncurrentVersionExpiration !== undefined);
+    expect(versionRules.length).toBeGreaterThan(0);
+    expect(rules.filter((r) => r.Prefix === undefined && r.NoncurrentVersionExpiration)).toHaveLength(1);
+    for (const r of versionRules) expect(r.NoncurrentVersionExpiration).toEqual({ NoncurrentDays: 1 });
     const cors = (bucket.Properties!.CorsConfiguration as { CorsRules: Record<string, unknown>[] }).CorsRules;
     expect(cors).toEqual([expect.objectContaining({ AllowedMethods: ['PUT'], AllowedOrigins: ['*'] })]);
     expect(cors[0]!.AllowedHeaders).toEqual(expect.arrayContaining(['content-type', 'x-amz-server-side-encryption']));
