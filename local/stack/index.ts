@@ -2,7 +2,8 @@
  * The embedded local stack: everything `npm start` runs, in this process, on 127.0.0.1.
  *
  *   dynalite (DynamoDB)     <data>/dynamodb      the single table with gsi1
- *   s3rver (S3)             <data>/s3            the image bucket, CORS for browser uploads
+ *   s3rver (S3)             <data>/s3            the image bucket, CORS for browser uploads;
+ *                                                staged uploads/ expire after a day (upload-expiry.ts)
  *   local/rekognition       <data>/rekognition   the face collection
  *   local/appsync           GraphQL + real-time  resolver bundles, step Lambdas in-process
  *
@@ -32,6 +33,7 @@ import { lockDataDir } from './lock';
 import { ensureCollection, ensureTable } from './provision';
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets';
 import { startDynamoDb, startS3 } from './services';
+import { startUploadExpiry } from './upload-expiry';
 
 export { DataDirLockedError } from './lock';
 
@@ -85,9 +87,12 @@ export interface LocalStack extends LocalStackInfo {
   authThreshold: { value: number; localDefault: boolean };
   /** The step Lambdas as the resolvers invoke them (for benchmarks: the same flows without GraphQL). */
   lambdas: Record<LambdaName, (payload: unknown) => Promise<unknown>>;
-  /** Start to ready, ms; and when each part was ready (ms since start). */
+  /**
+   * Start to ready, ms; and when each part was ready (ms since start). `uploadsSwept`: when the
+   * first expiry sweep of staged uploads was done (it runs while the engine loads).
+   */
   readyMs: number;
-  timings: Record<'services' | 'engine' | 'provisioned' | 'runtime' | 'server', number>;
+  timings: Record<'services' | 'uploadsSwept' | 'engine' | 'provisioned' | 'runtime' | 'server', number>;
   issueAdminToken(username?: string, expiresInSeconds?: number): string;
   close(): Promise<void>;
 }
@@ -97,7 +102,7 @@ let running: string | undefined;
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const started = performance.now();
   const since = () => Math.round(performance.now() - started);
-  const timings = { services: 0, engine: 0, provisioned: 0, runtime: 0, server: 0 };
+  const timings = { services: 0, uploadsSwept: 0, engine: 0, provisioned: 0, runtime: 0, server: 0 };
   const dataDir = path.resolve(options.dataDir);
   const host = options.host ?? '127.0.0.1';
   const region = options.region ?? 'us-east-1';
@@ -172,6 +177,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     setS3Client(engineS3);
     cleanups.push(() => setS3Client(undefined));
 
+    // The bucket's lifecycle rule for staged uploads, locally: a sweep now (in the background,
+    // while the engine loads; awaited before ready) and hourly. Errors are logged, never thrown.
+    const expiryS3 = new S3Client({ region, endpoint: s3.url, forcePathStyle: true, credentials });
+    const uploadExpiry = startUploadExpiry({ client: expiryS3, bucket: BUCKET_NAME, log });
+    const firstSweep = uploadExpiry.first.then(() => {
+      timings.uploadsSwept = since();
+    });
+    cleanups.push(async () => {
+      await uploadExpiry.close();
+      expiryS3.destroy();
+    });
+
     const dynamoClient = new DynamoDBClient({ region, endpoint: dynamo.url, credentials });
     const engine = await enginePromise;
     timings.engine = since();
@@ -208,6 +225,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url },
     };
     const infoFile = path.join(dataDir, LOCAL_INFO_FILE);
+    await firstSweep;
     fs.writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
 
     let closing: Promise<void> | undefined;
