@@ -5,15 +5,14 @@
  * left to the rule. s3rver has no lifecycle, so the local stack sweeps `uploads/` itself: once
  * at start and then hourly, deleting what was last modified more than a day ago.
  */
-import { DeleteObjectsCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { S3ImageStore } from '../../adapters/s3/image-store';
 import { UPLOAD_PREFIX } from '../../core/images';
 
 /** How long a staged upload lives: the 1 day of infra's 'expire-staged-uploads' lifecycle rule. */
 export const STAGED_UPLOAD_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 /** How often the local stack sweeps (S3 itself runs lifecycle about once a day). */
 export const UPLOAD_EXPIRY_INTERVAL_MS = 60 * 60 * 1000;
-/** DeleteObjects takes at most this many keys per request. */
-const DELETE_OBJECTS_MAX = 1000;
 
 export interface ExpireUploadsOptions {
   client: S3Client;
@@ -39,19 +38,8 @@ export async function expireStagedUploads(opts: ExpireUploadsOptions): Promise<n
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
 
-  for (let i = 0; i < expired.length; i += DELETE_OBJECTS_MAX) {
-    const out = await opts.client.send(
-      new DeleteObjectsCommand({
-        Bucket: opts.bucket,
-        Delete: { Objects: expired.slice(i, i + DELETE_OBJECTS_MAX).map((Key) => ({ Key })), Quiet: true },
-      }),
-    );
-    const errors = out.Errors ?? [];
-    if (errors.length > 0) {
-      const detail = errors.map((e) => `${e.Key ?? '?'}: ${e.Code ?? 'error'}`).join(', ');
-      throw new Error(`DeleteObjects failed for ${errors.length} staged upload(s): ${detail}`);
-    }
-  }
+  // The project's S3 adapter: chunked DeleteObjects, and a per-key failure is an error.
+  await new S3ImageStore({ client: opts.client, bucket: opts.bucket }).delete(expired);
   return expired.length;
 }
 
