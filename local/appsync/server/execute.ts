@@ -248,6 +248,25 @@ export interface OperationResult {
   requestError: boolean;
 }
 
+function executeWith(
+  loaded: LoadedSchema,
+  resolver: GraphQLFieldResolver<unknown, RequestContext>,
+  document: DocumentNode,
+  operationName: string | undefined,
+  context: RequestContext,
+  rootValue: Record<string, unknown>,
+) {
+  return execute({
+    schema: loaded.schema,
+    document,
+    operationName,
+    variableValues: context.variables,
+    contextValue: context,
+    fieldResolver: resolver,
+    rootValue,
+  });
+}
+
 export async function runOperation(
   loaded: LoadedSchema,
   resolver: GraphQLFieldResolver<unknown, RequestContext>,
@@ -255,15 +274,7 @@ export async function runOperation(
   operationName: string | undefined,
   context: RequestContext,
 ): Promise<OperationResult> {
-  const result: ExecutionResult = await execute({
-    schema: loaded.schema,
-    document,
-    operationName,
-    variableValues: context.variables,
-    contextValue: context,
-    fieldResolver: resolver,
-    rootValue: {},
-  });
+  const result: ExecutionResult = await executeWith(loaded, resolver, document, operationName, context, {});
   const errors = [...(result.errors ?? []), ...context.appended].map(formatError);
   return { data: (result.data ?? null) as Record<string, unknown> | null, errors, requestError: !('data' in result) };
 }
@@ -338,14 +349,7 @@ export function executeDelivery(
   context: RequestContext,
   rootValue: Record<string, unknown>,
 ): { data: Record<string, unknown> | null; errors: AppSyncError[] } {
-  const result = execute({
-    schema: loaded.schema,
-    document,
-    operationName,
-    variableValues: context.variables,
-    contextValue: context,
-    fieldResolver: resolver,
-    rootValue,
-  }) as ExecutionResult;
+  // Delivery resolves nothing asynchronously (the payload is the root value), so it is synchronous.
+  const result = executeWith(loaded, resolver, document, operationName, context, rootValue) as ExecutionResult;
   return { data: (result.data ?? null) as Record<string, unknown> | null, errors: (result.errors ?? []).map(formatError) };
 }
