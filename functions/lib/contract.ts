@@ -6,6 +6,9 @@
  */
 import type { ErrorType } from '../../schema/generated/graphql';
 
+/** The Cognito user-pool group the schema's admin fields require (`cognito_groups: ["admins"]`). */
+export const ADMIN_GROUP = 'admins';
+
 /** Each step is named after the GraphQL field it serves. */
 export type StepName =
   | 'createUploadUrl'

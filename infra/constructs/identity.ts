@@ -2,9 +2,8 @@ import { RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { IdentityPool, UserPoolAuthenticationProvider } from 'aws-cdk-lib/aws-cognito-identitypool';
 import { Construct } from 'constructs';
+import { ADMIN_GROUP } from '../../functions/lib/contract';
 
-/** The schema's admin group: `@aws_cognito_user_pools(cognito_groups: ["admins"])`. */
-export const ADMIN_GROUP = 'admins';
 
 /**
  * Who may call the API besides API-key holders: admins sign in to the user pool (group

@@ -72,9 +72,27 @@ describe('the four step Lambdas', () => {
     expect(withCard.result).toMatchObject({ kind: 'REGISTER_WITH_ID_CARD', idCardSimilarity: 99.6 });
     expect((await authenticate(event('authenticate', { input: { userId: 'u1', image: image('ada') } }))).result).toMatchObject({ authenticated: true });
     expect((await authenticate(event('authenticate', { input: { userId: 'u1', image: image('bo') } }))).error?.type).toBe('FACE_MISMATCH');
-    expect((await admin(event('searchFaces', { image: image('ada') }))).result).toEqual([expect.objectContaining({ userId: 'u1' }), expect.objectContaining({ userId: 'u1' })]);
-    expect((await admin(event('deleteUser', { userId: 'u1' }))).result).toMatchObject({ userId: 'u1', deletedFaces: 2 });
-    expect((await admin(event('deleteUser', { userId: 'u1' }))).error?.type).toBe('USER_NOT_FOUND');
+    const asAdmin = (e: StepEvent): StepEvent => ({ ...e, identity: { sub: 's1', username: 'root', groups: ['admins'] } });
+    expect((await admin(asAdmin(event('searchFaces', { image: image('ada') })))).result).toEqual([expect.objectContaining({ userId: 'u1' }), expect.objectContaining({ userId: 'u1' })]);
+    expect((await admin(asAdmin(event('deleteUser', { userId: 'u1' })))).result).toMatchObject({ userId: 'u1', deletedFaces: 2 });
+    expect((await admin(asAdmin(event('deleteUser', { userId: 'u1' })))).error?.type).toBe('USER_NOT_FOUND');
+  });
+
+  it('admin steps refuse callers outside the admins group, whatever reached them', async () => {
+    const world = createWorld();
+    const register = stepHandler(registerSteps, () => world);
+    const admin = stepHandler(adminSteps, () => world);
+    const image = { base64: fakeImageBase64({ person: 'ada' }) };
+    await register(event('registerUser', { input: { userId: 'u1', image } }, { registrationId: 'registration-0001' }));
+    const callers = [null, { sub: 's1', username: 'op', groups: null }, { sub: 's1', username: 'op', groups: ['operators'] }, { accountId: '1', userArn: 'arn:aws:iam::1:user/x' }];
+    for (const identity of callers) {
+      for (const e of [event('deleteUser', { userId: 'u1' }), event('searchFaces', { image })]) {
+        const answer = await admin({ ...e, identity });
+        expect(answer.error).toMatchObject({ type: 'UNAUTHORIZED', message: expect.stringContaining('admins') });
+      }
+    }
+    // Nothing was erased.
+    expect(await world.records.getUser('u1')).toMatchObject({ status: 'ACTIVE' });
   });
 });
 
