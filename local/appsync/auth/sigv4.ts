@@ -110,8 +110,10 @@ export async function verifySigV4(request: SigV4Request, options: VerifyOptions)
     if (value === undefined) return invalidSignature(SIGNATURE_MISMATCH, `signed header ${name} is absent`);
     headers[name] = value;
   }
+  // The signer takes a present x-amz-content-sha256 as the payload hash, so it must be the body's:
+  // UNSIGNED-PAYLOAD is S3's, and accepting it would let anyone holding a signature change the body.
   const contentSha = headers['x-amz-content-sha256'];
-  if (contentSha && contentSha !== 'UNSIGNED-PAYLOAD' && contentSha !== createHash('sha256').update(request.body).digest('hex')) {
+  if (contentSha !== undefined && contentSha !== createHash('sha256').update(request.body).digest('hex')) {
     return invalidSignature('The provided x-amz-content-sha256 header does not match what was computed.', 'content sha256 mismatch');
   }
   const signer = new SignatureV4({

@@ -15,7 +15,7 @@ import {
 } from 'graphql';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
 import type { LocalAuth } from '../auth';
-import { isUnauthorized, lowerCaseHeaders, type UnauthorizedError } from '../auth';
+import { isUnauthorized, lowerCaseHeaders, unauthorized, type UnauthorizedError } from '../auth';
 import type { Caller, ResolverRuntime, SubscriptionFilter } from '../contract';
 import {
   deliveryResolver,
@@ -70,6 +70,8 @@ type ErrorEntry = { errorType?: string | null; message: string; errorCode?: numb
 
 const decodeBase64 = (value: string) => Buffer.from(value, 'base64').toString('utf8');
 
+const isPlainObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
+
 /** The handshake's auth headers and signed body, from the subprotocol or the query string. */
 export function handshakeAuth(req: IncomingMessage, url: URL): { headers: Record<string, string>; body: string } | undefined {
   const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
@@ -78,9 +80,10 @@ export function handshakeAuth(req: IncomingMessage, url: URL): { headers: Record
   const encoded = protocols.find((p) => p.startsWith('header-'))?.slice('header-'.length) ?? url.searchParams.get('header') ?? undefined;
   if (!encoded) return undefined;
   try {
-    const headers = JSON.parse(decodeBase64(encoded)) as Record<string, string>;
+    const headers: unknown = JSON.parse(decodeBase64(encoded));
+    if (!isPlainObject(headers)) return undefined;
     const payload = url.searchParams.get('payload');
-    return { headers, body: payload ? decodeBase64(payload) : '{}' };
+    return { headers: headers as Record<string, string>, body: payload ? decodeBase64(payload) : '{}' };
   } catch {
     return undefined;
   }
@@ -109,9 +112,10 @@ export class RealtimeHub {
   accept(req: IncomingMessage, ws: WebSocket, url: URL): void {
     const sourceIp = (req.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, '');
     const handshake = handshakeAuth(req, url);
-    const auth = handshake
-      ? this.options.auth.authenticate({ headers: handshake.headers, path: `${this.options.graphqlPath}/connect`, body: handshake.body, sourceIp })
-      : this.options.auth.authenticate({ headers: {}, path: `${this.options.graphqlPath}/connect`, body: '{}', sourceIp });
+    // Settled at once, never rejected: it may wait unobserved until connection_init or the first start.
+    const auth = this.options.auth
+      .authenticate({ headers: handshake?.headers ?? {}, path: `${this.options.graphqlPath}/connect`, body: handshake?.body ?? '{}', sourceIp })
+      .catch((e: unknown) => unauthorized(`handshake auth failed: ${(e as Error).message}`));
     const connection: Connection = { ws, sourceIp, auth, acked: false, queue: Promise.resolve(), subscriptions: new Map() };
     this.connections.add(connection);
     ws.on('message', (raw) => {
@@ -134,32 +138,18 @@ export class RealtimeHub {
   private async onMessage(connection: Connection, raw: RawData) {
     let message: { type?: unknown; id?: unknown; payload?: unknown };
     try {
-      message = JSON.parse(raw.toString()) as typeof message;
+      const parsed: unknown = JSON.parse(raw.toString());
+      if (!isPlainObject(parsed)) throw new Error('not an object');
+      message = parsed;
     } catch {
-      this.sendError(connection, undefined, [{ errorType: 'UnsupportedOperation', message: 'Message is not valid JSON.' }]);
+      this.sendError(connection, undefined, [{ errorType: 'UnsupportedOperation', message: 'Message is not a JSON object.' }]);
       return;
     }
     const id = typeof message.id === 'string' ? message.id : undefined;
     switch (message.type) {
-      case 'connection_init': {
-        const caller = await connection.auth;
-        if (isUnauthorized(caller)) {
-          this.options.log(`realtime: connection refused (${caller.reason})`);
-          this.send(connection, {
-            type: 'connection_error',
-            payload: { errors: [{ errorType: caller.errorType, message: caller.message, errorCode: caller.status }] },
-          });
-          connection.ws.close(1000);
-          return;
-        }
-        connection.acked = true;
-        this.send(connection, { type: 'connection_ack', payload: { connectionTimeoutMs: this.options.connectionTimeoutMs } });
-        this.send(connection, { type: 'ka' });
-        clearInterval(connection.keepAlive);
-        connection.keepAlive = setInterval(() => this.send(connection, { type: 'ka' }), this.options.keepAliveIntervalMs);
-        connection.keepAlive.unref();
+      case 'connection_init':
+        await this.connect(connection, true);
         return;
-      }
       case 'start':
         await this.start(connection, id, message.payload);
         return;
@@ -177,16 +167,38 @@ export class RealtimeHub {
     }
   }
 
+  /**
+   * Checks the handshake's auth: connection_error and close when it fails, else keep-alives.
+   * connection_init is optional in AppSync; without it the first start connects (no connection_ack).
+   */
+  private async connect(connection: Connection, ack: boolean): Promise<boolean> {
+    const caller = await connection.auth;
+    if (isUnauthorized(caller)) {
+      this.options.log(`realtime: connection refused (${caller.reason})`);
+      this.send(connection, {
+        type: 'connection_error',
+        payload: { errors: [{ errorType: caller.errorType, message: caller.message, errorCode: caller.status }] },
+      });
+      connection.ws.close(1000);
+      return false;
+    }
+    connection.acked = true;
+    if (ack) this.send(connection, { type: 'connection_ack', payload: { connectionTimeoutMs: this.options.connectionTimeoutMs } });
+    this.send(connection, { type: 'ka' });
+    clearInterval(connection.keepAlive);
+    if (connection.ws.readyState !== WebSocket.OPEN) return false;
+    connection.keepAlive = setInterval(() => this.send(connection, { type: 'ka' }), this.options.keepAliveIntervalMs);
+    connection.keepAlive.unref();
+    return true;
+  }
+
   private async start(connection: Connection, id: string | undefined, payload: unknown) {
     const { loaded, runtime } = this.options;
     if (id === undefined || id === '') {
       this.sendError(connection, undefined, [{ errorType: 'MissingId', message: 'A start message needs an id.' }]);
       return;
     }
-    if (!connection.acked) {
-      this.sendError(connection, id, [{ errorType: 'UnauthorizedException', message: 'Send connection_init before start.' }]);
-      return;
-    }
+    if (!connection.acked && !(await this.connect(connection, false))) return;
     if (connection.subscriptions.has(id)) {
       this.sendError(connection, id, [{ errorType: 'DuplicatedOperationError', message: `Duplicated operation with id ${id}` }]);
       return;
@@ -196,7 +208,7 @@ export class RealtimeHub {
       this.sendError(connection, id, [{ errorType: 'BadRequestException', message: 'payload.data must be a JSON string.' }]);
       return;
     }
-    const authorization = p.extensions?.authorization ?? {};
+    const authorization = isPlainObject(p.extensions?.authorization) ? p.extensions.authorization : {};
     const caller = await this.options.auth.authenticate({ headers: authorization, path: this.options.graphqlPath, body: p.data, sourceIp: connection.sourceIp });
     if (isUnauthorized(caller)) {
       this.options.log(`realtime: start ${id} refused (${caller.reason})`);
