@@ -50,7 +50,13 @@ const isSecrets = (v: unknown): v is LocalSecrets => {
 export function loadOrCreateSecrets(dataDir: string, region: string): { secrets: LocalSecrets; created: boolean } {
   const file = path.join(dataDir, SECRETS_FILE);
   if (fs.existsSync(file)) {
-    const parsed: unknown = JSON.parse(fs.readFileSync(file, 'utf8'));
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      if (!(e instanceof SyntaxError)) throw e;
+      parsed = undefined; // truncated or hand-edited: the same clear message as a wrong shape
+    }
     if (!isSecrets(parsed)) throw new Error(`${file} is not a facegate secrets file; move it away to start afresh`);
     return { secrets: parsed, created: false };
   }

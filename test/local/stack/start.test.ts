@@ -14,4 +14,12 @@ describe('startLocalStack', () => {
     expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
     fs.rmSync(dir, { recursive: true, force: true });
   });
+
+  it('names the file when secrets.json is not JSON at all (truncated write), instead of a bare SyntaxError', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-start-'));
+    fs.writeFileSync(path.join(dir, 'secrets.json'), '{"apiKey": "da2-');
+    await expect(startLocalStack({ dataDir: dir, port: 0, log: false })).rejects.toThrow(/secrets.json is not a facegate secrets file/);
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 });
