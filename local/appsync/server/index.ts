@@ -29,7 +29,7 @@ export interface AppSyncServerOptions {
   region?: string;
   defaultAuthMode?: AuthMode;
   log?: (message: string) => void;
-  /** Request body cap (default 5 MiB). */
+  /** Request body cap (default 5 MiB), and the real-time channel's message cap. */
   maxBodyBytes?: number;
   /** connection_ack's connectionTimeoutMs (default 300000, as AppSync). */
   connectionTimeoutMs?: number;
@@ -108,6 +108,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     graphqlPath: GRAPHQL_PATH,
     connectionTimeoutMs: options.connectionTimeoutMs ?? 300_000,
     keepAliveIntervalMs: options.keepAliveIntervalMs ?? 60_000,
+    maxMessageBytes: maxBodyBytes,
     log,
   });
 

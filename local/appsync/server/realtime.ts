@@ -39,6 +39,8 @@ export interface RealtimeOptions {
   graphqlPath: string;
   connectionTimeoutMs: number;
   keepAliveIntervalMs: number;
+  /** Largest message a client may send; a bigger one closes the socket with 1009 (ws's default would be 100 MiB). */
+  maxMessageBytes: number;
   log: (message: string) => void;
 }
 
@@ -98,6 +100,7 @@ export class RealtimeHub {
   constructor(private readonly options: RealtimeOptions) {
     this.wss = new WebSocketServer({
       noServer: true,
+      maxPayload: options.maxMessageBytes,
       handleProtocols: (protocols) => (protocols.has('graphql-ws') ? 'graphql-ws' : false),
     });
     this.deliver = deliveryResolver(options.loaded);

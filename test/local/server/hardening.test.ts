@@ -91,6 +91,21 @@ describe('real-time: malformed input gets an answer and never an unhandled rejec
   });
 });
 
+describe('real-time: message size', () => {
+  it('closes a socket that sends a message over the request cap (1009) instead of buffering up to ws\'s 100 MiB', async () => {
+    const small = await startTestServer({ maxBodyBytes: 64 * 1024 });
+    try {
+      const s = await openSocket(small.realtimeUrl, ['graphql-ws', `header-${b64url({ host: new URL(small.graphqlUrl).host, 'x-api-key': API_KEY })}`]);
+      const closed = new Promise<number>((r) => s.ws.once('close', (code) => r(code)));
+      s.send(JSON.stringify({ type: 'connection_init', pad: 'x'.repeat(128 * 1024) }));
+      expect(await closed).toBe(1009);
+      await until(() => small.stats().connections === 0);
+    } finally {
+      await small.close();
+    }
+  });
+});
+
 describe('real-time: connection_init is optional (AppSync real-time client guide, step 2)', () => {
   it('a start without connection_init subscribes with the handshake auth, keep-alives follow', async () => {
     const s = await openSocket(server.realtimeUrl, keyed());
