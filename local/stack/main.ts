@@ -45,15 +45,19 @@ process.env.POWERTOOLS_LOG_LEVEL ??= values.verbose ? 'INFO' : 'WARN';
 // The SDK's notice that its 2027 releases need Node 22 is noise on a local dev server.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-// Fail fast on a taken port, before seconds of model loading.
-if (port !== 0) {
-  const free = await new Promise<boolean>((resolve) => {
+// Fail fast on a taken port or an address this machine does not have, before seconds of model loading.
+{
+  const problem = await new Promise<NodeJS.ErrnoException | undefined>((resolve) => {
     const probe = net.createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, values.host, () => probe.close(() => resolve(true)));
+    probe.once('error', (e: NodeJS.ErrnoException) => resolve(e));
+    probe.listen(port, values.host, () => probe.close(() => resolve(undefined)));
   });
-  if (!free) {
+  if (problem?.code === 'EADDRINUSE') {
     console.error(`facegate: port ${port} is in use; pass --port N (or --port 0 for any free port)`);
+    process.exit(1);
+  }
+  if (problem) {
+    console.error(`facegate: cannot listen on ${values.host}:${port} (${problem.code ?? problem.message}); check --host`);
     process.exit(1);
   }
 }
