@@ -60,6 +60,7 @@ export function verifyJwt(token: string, publicKey: KeyObject): JwtCheck {
   } catch {
     return { ok: false, reason: 'JWT header or payload is not base64url JSON' };
   }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return { ok: false, reason: 'JWT header is not an object' };
   if (header.alg !== 'RS256') return { ok: false, reason: `JWT alg ${String(header.alg)} is not RS256` };
   if (typeof claims !== 'object' || claims === null) return { ok: false, reason: 'JWT payload is not an object' };
   if (!verify('RSA-SHA256', Buffer.from(`${h}.${p}`), publicKey, Buffer.from(s, 'base64url'))) {

@@ -171,4 +171,18 @@ describe('user-pool tokens', () => {
     const hs = `${h}.${p}.${createHmac('sha256', pem).update(`${h}.${p}`).digest('base64url')}`;
     for (const token of [none, hs]) expect((await post(server.graphqlUrl, '{"query":"{__typename}"}', { authorization: token })).status).toBe(401);
   });
+
+  it('answers a token whose header is JSON null with 401 (was a TypeError: 500 over HTTP, no answer to a start)', async () => {
+    const token = `${Buffer.from('null').toString('base64url')}.e30.x`;
+    expect(await post(server.graphqlUrl, '{"query":"{__typename}"}', { authorization: token })).toMatchObject({
+      status: 401,
+      body: { errors: [{ errorType: 'UnauthorizedException' }] },
+    });
+    const s = await openSocket(server.realtimeUrl, keyed());
+    s.send({ type: 'connection_init' });
+    await s.nextReal();
+    s.send(startFor('null-header', 'r', { host: host(), Authorization: token }));
+    expect(await s.nextReal()).toMatchObject({ type: 'error', id: 'null-header', payload: { errors: [{ errorType: 'UnauthorizedException' }] } });
+    s.ws.close();
+  });
 });
