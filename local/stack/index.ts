@@ -20,7 +20,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { adminSteps } from '../../functions/admin';
 import { authenticateSteps } from '../../functions/authenticate';
-import type { StepEvent } from '../../functions/lib/contract';
+import { ADMIN_GROUP, type StepEvent } from '../../functions/lib/contract';
 import { stepHandler } from '../../functions/lib/handler';
 import { createDeps } from '../../functions/lib/wiring';
 import { registerSteps } from '../../functions/register';
@@ -216,7 +216,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     cleanups.push(applyEnv({ GRAPHQL_URL: server.graphqlUrl }));
 
     const issueAdminToken = (username = 'admin', expiresInSeconds = ADMIN_TOKEN_TTL_SECONDS) =>
-      auth.issueCognitoToken({ username, groups: ['admins'], expiresInSeconds });
+      auth.issueCognitoToken({ username, groups: [ADMIN_GROUP], expiresInSeconds });
     const info: LocalStackInfo = {
       graphqlUrl: server.graphqlUrl,
       realtimeUrl: server.realtimeUrl,
