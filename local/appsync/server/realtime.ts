@@ -154,7 +154,13 @@ export class RealtimeHub {
         await this.connect(connection, true);
         return;
       case 'start':
-        await this.start(connection, id, message.payload);
+        try {
+          await this.start(connection, id, message.payload);
+        } catch (e) {
+          // A client must never wait forever on a start: an unforeseen failure still gets an answer.
+          this.options.log(`realtime: start ${String(id)} failed: ${(e as Error).stack ?? String(e)}`);
+          this.sendError(connection, id, [{ errorType: 'InternalFailure', message: 'The subscription could not be started.' }]);
+        }
         return;
       case 'stop': {
         const sub = id !== undefined ? connection.subscriptions.get(id) : undefined;

@@ -91,6 +91,29 @@ describe('real-time: malformed input gets an answer and never an unhandled rejec
   });
 });
 
+describe('real-time: an unforeseen failure in a start', () => {
+  it('is answered with InternalFailure, not left unanswered', async () => {
+    const s = await openSocket(server.realtimeUrl, keyed());
+    s.send({ type: 'connection_init' });
+    await s.nextReal();
+    const runtime = server.runtime as unknown as { has: (t: string, f: string) => boolean; resolve: (...a: unknown[]) => unknown };
+    const [has, resolve] = [runtime.has, runtime.resolve];
+    const boom = () => {
+      throw new Error('boom');
+    };
+    runtime.has = boom;
+    runtime.resolve = boom;
+    try {
+      s.send(startFor('explodes', 'r-explodes'));
+      expect(await s.nextReal()).toMatchObject({ type: 'error', id: 'explodes', payload: { errors: [{ errorType: 'InternalFailure' }] } });
+    } finally {
+      runtime.has = has;
+      runtime.resolve = resolve;
+    }
+    s.ws.close();
+  });
+});
+
 describe('real-time: message size', () => {
   it('closes a socket that sends a message over the request cap (1009) instead of buffering up to ws\'s 100 MiB', async () => {
     const small = await startTestServer({ maxBodyBytes: 64 * 1024 });
