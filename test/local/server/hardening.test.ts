@@ -3,44 +3,9 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebSocket } from 'ws';
 import { until } from '../../support/helpers';
-import { API_KEY, IAM, post, REGION, startTestServer, SUBSCRIBE, type TestServer } from './helpers';
+import { API_KEY, IAM, openSocket, post, REGION, startTestServer, SUBSCRIBE, type TestServer } from './helpers';
 
-type Message = { type: string; id?: string; payload?: Record<string, unknown> };
-
-async function openSocket(url: string, protocols: string[]) {
-  const ws = new WebSocket(url, protocols);
-  const queue: Message[] = [];
-  const waiters: ((m: Message) => void)[] = [];
-  ws.on('message', (raw) => {
-    const message = JSON.parse(raw.toString()) as Message;
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const next = (timeoutMs = 2000): Promise<Message> =>
-    queue.length > 0
-      ? Promise.resolve(queue.shift()!)
-      : new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no message')), timeoutMs);
-          waiters.push((m) => {
-            clearTimeout(timer);
-            resolve(m);
-          });
-        });
-  const nextReal = async () => {
-    for (;;) {
-      const m = await next();
-      if (m.type !== 'ka') return m;
-    }
-  };
-  return { ws, next, nextReal, send: (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m)), queue };
-}
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
 let server: TestServer;

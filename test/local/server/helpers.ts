@@ -1,3 +1,4 @@
+import { WebSocket } from 'ws';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -159,3 +160,42 @@ export const PUBLISH = `mutation P($input: RegistrationProgressInput!) {
 export const SUBSCRIBE = `subscription S($registrationId: ID!) {
   onRegistrationProgress(registrationId: $registrationId) { registrationId userId seq step status message at }
 }`;
+
+export type Message = { type: string; id?: string; payload?: Record<string, unknown> };
+
+/** A hand-written AppSync real-time client: a queue of parsed messages. */
+export async function openSocket(url: string, protocols: string[]) {
+  const ws = new WebSocket(url, protocols);
+  const queue: Message[] = [];
+  const waiters: ((m: Message) => void)[] = [];
+  ws.on('message', (raw) => {
+    const message = JSON.parse(raw.toString()) as Message;
+    const waiter = waiters.shift();
+    if (waiter) waiter(message);
+    else queue.push(message);
+  });
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+  });
+  const next = (timeoutMs = 2000): Promise<Message> =>
+    queue.length > 0
+      ? Promise.resolve(queue.shift()!)
+      : new Promise((resolve, reject) => {
+          const timer = setTimeout(() => reject(new Error('no message')), timeoutMs);
+          waiters.push((m) => {
+            clearTimeout(timer);
+            resolve(m);
+          });
+        });
+  /** Next message that is not a keep-alive. */
+  const nextReal = async () => {
+    for (;;) {
+      const m = await next();
+      if (m.type !== 'ka') return m;
+    }
+  };
+  /** Objects are sent as JSON, strings as they are (to send malformed frames). */
+  const send = (m: unknown) => ws.send(typeof m === 'string' ? m : JSON.stringify(m));
+  return { ws, next, nextReal, send, queue };
+}

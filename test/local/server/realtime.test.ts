@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { AppSyncProgressPublisher } from '../../../adapters/appsync/progress-publisher';
 import { until } from '../../support/helpers';
-import { API_KEY, IAM, post, progress, REGION, signedHeaders, startTestServer, SUBSCRIBE, type TestServer } from './helpers';
+import { API_KEY, IAM, openSocket, post, progress, REGION, signedHeaders, startTestServer, SUBSCRIBE, type TestServer } from './helpers';
 
 // Node 20 has no global WebSocket; aws-appsync-subscription-link uses the global one.
 (globalThis as { WebSocket?: unknown }).WebSocket ??= WebSocket;
@@ -18,43 +18,6 @@ const { ApolloClient, ApolloLink, gql, InMemoryCache } = require('@apollo/client
 const { createAuthLink } = require('aws-appsync-auth-link') as typeof import('aws-appsync-auth-link');
 const { createSubscriptionHandshakeLink } = require('aws-appsync-subscription-link') as typeof import('aws-appsync-subscription-link');
 
-type Message = { type: string; id?: string; payload?: Record<string, unknown> };
-
-/** A hand-written AppSync real-time client: a queue of parsed messages. */
-async function openSocket(url: string, protocols: string[]) {
-  const ws = new WebSocket(url, protocols);
-  const queue: Message[] = [];
-  const waiters: ((m: Message) => void)[] = [];
-  ws.on('message', (raw) => {
-    const message = JSON.parse(raw.toString()) as Message;
-    const waiter = waiters.shift();
-    if (waiter) waiter(message);
-    else queue.push(message);
-  });
-  await new Promise<void>((resolve, reject) => {
-    ws.once('open', () => resolve());
-    ws.once('error', reject);
-  });
-  const next = (timeoutMs = 2000): Promise<Message> =>
-    queue.length > 0
-      ? Promise.resolve(queue.shift()!)
-      : new Promise((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error('no message')), timeoutMs);
-          waiters.push((m) => {
-            clearTimeout(timer);
-            resolve(m);
-          });
-        });
-  /** Next message that is not a keep-alive. */
-  const nextReal = async () => {
-    for (;;) {
-      const m = await next();
-      if (m.type !== 'ka') return m;
-    }
-  };
-  const send = (m: unknown) => ws.send(JSON.stringify(m));
-  return { ws, next, nextReal, send, queue };
-}
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64');
