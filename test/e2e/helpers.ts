@@ -5,20 +5,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { GraphQLClient, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { startLocalStack, type LocalStack } from '../../local/stack/index';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedFaces = path.resolve(repoRoot, '../shared/faces');
-export const haveSharedFaces = fs.existsSync(path.join(sharedFaces, 'identities.csv'));
+import { sharedFaces } from '../support/shared-faces';
 
-export function warnIfNoSharedFaces(what: string): void {
-  if (!haveSharedFaces) {
-    console.warn(`\n!!! SKIPPING ${what}: labelled photos not found at ${sharedFaces} (see shared/faces/README.md; CI has them)\n`);
-  }
-}
+export { haveSharedFaces, repoRoot, sharedFaces, warnIfNoSharedFaces } from '../support/shared-faces';
 
 /**
  * Photos picked for deterministic outcomes (local engine, measured with CompareFaces): each

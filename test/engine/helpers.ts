@@ -2,21 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { DetectFacesCommand, RekognitionClient, type BoundingBox } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { startRekognitionServer, type RekognitionServer, type RekognitionServerOptions } from '../../local/rekognition/index';
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedFaces = path.resolve(repoRoot, '../shared/faces');
-export const haveSharedFaces = fs.existsSync(path.join(sharedFaces, 'pairs.csv'));
-export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+import { repoRoot, sharedFaces } from '../support/shared-faces';
 
-export function warnIfNoSharedFaces(what: string): void {
-  if (!haveSharedFaces) {
-    console.warn(`\n!!! SKIPPING ${what}: labelled photos not found at ${sharedFaces} (see shared/faces/README.md; CI has them)\n`);
-  }
-}
+export { haveSharedFaces, repoRoot, sharedFaces, warnIfNoSharedFaces } from '../support/shared-faces';
+export const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 /** Group photos shipped by @vladmandic/face-api (3, 3, 3, 4, 5 and 4 faces). */
 export function demoPhoto(i: 1 | 2 | 3 | 4 | 5 | 6): Buffer {
