@@ -22,7 +22,6 @@ import { adminSteps } from '../../functions/admin';
 import { authenticateSteps } from '../../functions/authenticate';
 import { ADMIN_GROUP, type StepEvent } from '../../functions/lib/contract';
 import { stepHandler } from '../../functions/lib/handler';
-import { createDeps } from '../../functions/lib/wiring';
 import { registerSteps } from '../../functions/register';
 import { uploadSteps } from '../../functions/uploads';
 import type { LambdaName } from '../../resolvers/manifest';
@@ -156,7 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     timings.services = since();
 
     const userThreshold = process.env.FACEGATE_AUTH_THRESHOLD;
-    const threshold = userThreshold !== undefined && userThreshold !== '' ? userThreshold : String(LOCAL_AUTH_THRESHOLD);
+    const localDefault = userThreshold === undefined || userThreshold === '';
+    const threshold = localDefault ? String(LOCAL_AUTH_THRESHOLD) : userThreshold;
     const env: Record<string, string> = {
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -173,21 +173,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       FACEGATE_AUTH_THRESHOLD: threshold,
     };
     cleanups.push(applyEnv(env, ['AWS_SESSION_TOKEN', 'AWS_PROFILE']));
-    const engineS3 = new S3Client({ region, endpoint: s3.url, forcePathStyle: true, credentials });
-    setS3Client(engineS3);
-    cleanups.push(() => setS3Client(undefined));
+    // The stack's own S3 client: the face engine reads S3Object images with it, the upload sweep deletes with it.
+    const stackS3 = new S3Client({ region, endpoint: s3.url, forcePathStyle: true, credentials });
+    setS3Client(stackS3);
+    cleanups.push(() => {
+      setS3Client(undefined);
+      stackS3.destroy();
+    });
 
     // The bucket's lifecycle rule for staged uploads, locally: a sweep now (in the background,
     // while the engine loads; awaited before ready) and hourly. Errors are logged, never thrown.
-    const expiryS3 = new S3Client({ region, endpoint: s3.url, forcePathStyle: true, credentials });
-    const uploadExpiry = startUploadExpiry({ client: expiryS3, bucket: BUCKET_NAME, log });
+    const uploadExpiry = startUploadExpiry({ client: stackS3, bucket: BUCKET_NAME, log });
     const firstSweep = uploadExpiry.first.then(() => {
       timings.uploadsSwept = since();
     });
-    cleanups.push(async () => {
-      await uploadExpiry.close();
-      expiryS3.destroy();
-    });
+    cleanups.push(() => uploadExpiry.close());
 
     const dynamoClient = new DynamoDBClient({ region, endpoint: dynamo.url, credentials });
     const engine = await enginePromise;
@@ -198,13 +198,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     timings.provisioned = since();
     if (tableCreated || collectionCreated) log(`[stack] created${tableCreated ? ` table ${TABLE_NAME}` : ''}${collectionCreated ? ` collection ${COLLECTION_ID}` : ''}`);
 
-    // The step Lambdas, built lazily on first invocation from the environment above.
-    const makeDeps: Parameters<typeof stepHandler>[1] = (logger) => createDeps(logger, { ...process.env });
+    // The step Lambdas, fresh per stack (each builds its deps from the environment above on its
+    // first invocation), not the modules' own handlers, whose deps would outlive a restart.
     const lambdas: Record<LambdaName, (payload: unknown) => Promise<unknown>> = {
-      uploads: handlerOf(stepHandler(uploadSteps, makeDeps)),
-      register: handlerOf(stepHandler(registerSteps, makeDeps)),
-      authenticate: handlerOf(stepHandler(authenticateSteps, makeDeps)),
-      admin: handlerOf(stepHandler(adminSteps, makeDeps)),
+      uploads: handlerOf(stepHandler(uploadSteps)),
+      register: handlerOf(stepHandler(registerSteps)),
+      authenticate: handlerOf(stepHandler(authenticateSteps)),
+      admin: handlerOf(stepHandler(adminSteps)),
     };
 
     const auth = createLocalAuth(authOptions(secrets, region));
@@ -237,7 +237,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       bucketName: BUCKET_NAME,
       collectionId: COLLECTION_ID,
       credentials,
-      authThreshold: { value: Number(threshold), localDefault: threshold === String(LOCAL_AUTH_THRESHOLD) && !userThreshold },
+      authThreshold: { value: Number(threshold), localDefault },
       lambdas,
       readyMs: since(),
       timings,
