@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { projectRoot } from '../resolvers/build';
 
-/** The repository root (this file lives in <root>/infra/). */
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { projectRoot };
 
 /** The AppSync schema (not schema/appsync.graphql, which only declares AppSync's built-ins for tools). */
 export const schemaFile = join(projectRoot, 'schema', 'schema.graphql');
