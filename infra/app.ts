@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { readConfig } from './config';
 import { FacegateStack } from './facegate-stack';
 import { cdkJsonContext, projectRoot } from './paths';
-import { bundleResolvers } from './resolver-bundles';
+import { buildResolverSources } from '../resolvers/build';
 
 // The CLI hands the app its output directory and context; without it, act as it would.
 const underCli = process.env.CDK_OUTDIR !== undefined;
@@ -17,7 +17,7 @@ const app = new App(underCli ? {} : { outdir: join(projectRoot, 'cdk.out'), cont
 const config = readConfig(app.node);
 new FacegateStack(app, `Facegate-${config.stage}`, {
   config,
-  bundles: await bundleResolvers(),
+  bundles: await buildResolverSources(),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `facegate (${config.stage}): face-based identity verification on AppSync and Rekognition`,
 });

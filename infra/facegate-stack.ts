@@ -11,11 +11,11 @@ import { StepFunctions } from './constructs/step-functions';
 import { Storage } from './constructs/storage';
 import { schemaFile } from './paths';
 import { stepPermissions } from './step-permissions';
-import type { ResolverBundles } from './resolver-bundles';
+import type { ResolverBundles } from '../resolvers/build';
 
 export interface FacegateStackProps extends StackProps {
   config: FacegateConfig;
-  /** The APPSYNC_JS bundles (infra/resolver-bundles.ts). */
+  /** The APPSYNC_JS bundles (resolvers/build.ts buildResolverSources). */
   bundles: ResolverBundles;
 }
 

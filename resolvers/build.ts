@@ -7,7 +7,8 @@
  *   tsx resolvers/build.ts <outDir>
  */
 import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MAX_CODE_BYTES, codeEntries } from './manifest';
@@ -56,6 +57,23 @@ export async function buildResolvers(outDir: string = defaultOutDir): Promise<Bu
     );
   }
   return built;
+}
+
+/** Bundle text by manifest code name (`Mutation.registerUser`, `functions/invokeStep`, …). */
+export type ResolverBundles = ReadonlyMap<string, string>;
+
+/**
+ * Every bundle's text, built in a temporary directory that is removed again: for the CDK app
+ * (which inlines them into the template) and the local APPSYNC_JS runtime (which loads them).
+ */
+export async function buildResolverSources(): Promise<ResolverBundles> {
+  const dir = mkdtempSync(join(tmpdir(), 'facegate-resolvers-'));
+  try {
+    const built = await buildResolvers(dir);
+    return new Map(built.map((b) => [b.code, readFileSync(b.file, 'utf8')]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

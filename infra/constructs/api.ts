@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../adapters/dynamodb/layout';
 import { dataSources, pipelineFunctions, resolverCode, resolvers, type DataSourceName, type FunctionName } from '../../resolvers/manifest';
-import type { ResolverBundles } from '../resolver-bundles';
+import type { ResolverBundles } from '../../resolvers/build';
 import type { StepFunctions } from './step-functions';
 import type { Storage } from './storage';
 

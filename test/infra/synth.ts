@@ -10,7 +10,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { readConfig } from '../../infra/config';
 import { FacegateStack } from '../../infra/facegate-stack';
 import { cdkJsonContext } from '../../infra/paths';
-import { bundleResolvers, type ResolverBundles } from '../../infra/resolver-bundles';
+import { buildResolverSources, type ResolverBundles } from '../../resolvers/build';
 
 export interface Synthesized {
   app: App;
@@ -29,7 +29,7 @@ export async function synthesize({ context = {}, cloudFormationValidation = fals
     context: { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [], ...context },
     builtinCloudFormationValidation: cloudFormationValidation,
   });
-  const bundles = await bundleResolvers();
+  const bundles = await buildResolverSources();
   const config = readConfig(app.node);
   const stack = new FacegateStack(app, `Facegate-${config.stage}`, { config, bundles });
   return { app, stack, template: Template.fromStack(stack), bundles };

@@ -11,11 +11,10 @@
  * goes on; runtime.earlyReturn skips as documented (before → straight to after; function
  * request → its data source and response are skipped).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildResolvers } from '../../../resolvers/build';
-import { dataSources, pipelineFunctions, resolvers, type DataSourceSpec } from '../../../resolvers/manifest';
+import { buildResolverSources } from '../../../resolvers/build';
+import { codeEntries, dataSources, pipelineFunctions, resolverCode, resolvers, type DataSourceSpec } from '../../../resolvers/manifest';
 import type { DataSourceBindings, FieldError, FieldOutcome, FieldRequest, ResolverRuntime, SubscriptionFilter } from '../contract';
 import { executeDynamoDb, type DataSourceAnswer } from './dynamodb';
 import { createSandbox, type HandlerOutcome, type SandboxInvocation } from './sandbox';
@@ -69,36 +68,20 @@ export interface LocalResolverRuntime extends ResolverRuntime {
   readonly startup: { buildMs: number; loadMs: number; bundles: number };
 }
 
-/** resolvers/manifest.ts's resolverCode rule for any type name. */
-const codeOf = (r: { typeName: string; fieldName: string }): string => `${r.typeName}.${r.fieldName}`;
-
-/** Every code a manifest names: resolvers (<Type>.<field>) then functions, each once. */
-function manifestCodes(m: RuntimeManifest): string[] {
-  const codes = [...m.resolvers.map((r) => codeOf(r)), ...m.pipelineFunctions.map((f) => f.code)];
-  return codes.filter((c, i) => codes.indexOf(c) === i);
-}
-
 const jsonClone = (v: unknown): unknown => (v === undefined ? null : (JSON.parse(JSON.stringify(v)) as unknown));
 
 export async function createResolverRuntime(options: ResolverRuntimeOptions): Promise<LocalResolverRuntime> {
   const t0 = performance.now();
   const manifest: RuntimeManifest = options.manifest ?? { dataSources, pipelineFunctions, resolvers };
-  const codes = manifestCodes(manifest);
+  const codes = codeEntries(manifest);
   let sources = options.bundleSources;
   if (!sources) {
-    let dir = options.bundleDir;
-    let temp: string | null = null;
-    try {
-      if (!dir) {
-        if (options.manifest) throw new Error('a custom manifest needs bundleSources or bundleDir');
-        temp = mkdtempSync(join(tmpdir(), 'facegate-appsync-js-'));
-        dir = temp;
-        await buildResolvers(dir);
-      }
-      const from = dir;
-      sources = Object.fromEntries(codes.map((code) => [code, readFileSync(join(from, code + '.js'), 'utf8')]));
-    } finally {
-      if (temp) rmSync(temp, { recursive: true, force: true });
+    const dir = options.bundleDir;
+    if (dir) {
+      sources = Object.fromEntries(codes.map((code) => [code, readFileSync(join(dir, code + '.js'), 'utf8')]));
+    } else {
+      if (options.manifest) throw new Error('a custom manifest needs bundleSources or bundleDir');
+      sources = Object.fromEntries(await buildResolverSources());
     }
   }
   const t1 = performance.now();
@@ -151,7 +134,7 @@ export async function createResolverRuntime(options: ResolverRuntimeOptions): Pr
   }
 
   async function runPipeline(spec: RuntimeManifest['resolvers'][number], inv: SandboxInvocation, request: FieldRequest): Promise<HandlerOutcome> {
-    const code = codeOf(spec);
+    const code = resolverCode(spec);
     const before = inv.run(code, 'request', { clearResult: true });
     if (before.kind === 'error' || before.kind === 'crash') return before;
     let prev = before.value;
