@@ -1,38 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { generate } from '@graphql-codegen/cli';
-import {
-  buildSchema,
-  getNamedType,
-  isObjectType,
-  type GraphQLField,
-  type GraphQLNamedType,
-  type GraphQLObjectType,
-} from 'graphql';
+import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import codegenConfig, { generatedTypesPath } from '../../codegen';
+import type { AuthMode } from '../../local/appsync/contract';
+import { loadSchema } from '../../local/appsync/server/schema';
 
 const read = (path: string) => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
-const schema = buildSchema(read('schema/appsync.graphql') + read('schema/schema.graphql'));
+// The local AppSync server's reading of the auth directives (field, else type, else the default IAM).
+const loaded = loadSchema();
+const { schema } = loaded;
 
-type Mode = 'API_KEY' | 'AWS_IAM' | 'AMAZON_COGNITO_USER_POOLS';
-const DEFAULT_MODE: Mode = 'AWS_IAM';
-
-/** The auth modes a field or type names in its directives (AppSync's semantics). */
-function modesOf(node: { astNode?: { directives?: readonly { name: { value: string } }[] } | null }): Mode[] {
-  const names = (node.astNode?.directives ?? []).map((d) => d.name.value);
-  return [
-    ...(names.includes('aws_api_key') ? ['API_KEY' as const] : []),
-    ...(names.includes('aws_iam') ? ['AWS_IAM' as const] : []),
-    ...(names.includes('aws_cognito_user_pools') ? ['AMAZON_COGNITO_USER_POOLS' as const] : []),
-  ];
-}
-
-const effectiveModes = (field: GraphQLField<unknown, unknown>, parent: GraphQLNamedType): Mode[] => {
-  const own = modesOf(field);
-  if (own.length > 0) return own;
-  const inherited = modesOf(parent as GraphQLObjectType);
-  return inherited.length > 0 ? inherited : [DEFAULT_MODE];
-};
+const modesOf = (typeName: string, fieldName: string): AuthMode[] => [...loaded.ruleOf(typeName, fieldName).keys()];
 
 const rootFields = (type: GraphQLObjectType | null | undefined) => Object.values(type?.getFields() ?? {});
 
@@ -52,27 +31,24 @@ describe('schema', () => {
   });
 
   it('gives app fields to API key and IAM, admin fields to the admins group, publishing to IAM only', () => {
-    const mutation = schema.getMutationType()!;
     for (const name of ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate']) {
-      expect(modesOf(mutation.getFields()[name]!)).toEqual(['API_KEY', 'AWS_IAM']);
+      expect(modesOf('Mutation', name)).toEqual(['API_KEY', 'AWS_IAM']);
     }
-    expect(modesOf(mutation.getFields().publishRegistrationProgress!)).toEqual(['AWS_IAM']);
-    const admin = [mutation.getFields().deleteUser!, ...['user', 'listUsers', 'faceRecords', 'searchFaces'].map((n) => schema.getQueryType()!.getFields()[n]!)];
-    for (const field of admin) {
-      expect(modesOf(field)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
-      expect(field.astNode?.directives?.find((d) => d.name.value === 'aws_cognito_user_pools')?.arguments?.[0]?.value).toMatchObject({
-        values: [{ value: 'admins' }],
-      });
+    expect(modesOf('Mutation', 'publishRegistrationProgress')).toEqual(['AWS_IAM']);
+    const admin = [['Mutation', 'deleteUser'], ...['user', 'listUsers', 'faceRecords', 'searchFaces'].map((n) => ['Query', n])] as const;
+    for (const [typeName, fieldName] of admin) {
+      expect(modesOf(typeName, fieldName)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
+      expect(loaded.ruleOf(typeName, fieldName).get('AMAZON_COGNITO_USER_POOLS')).toEqual(['admins']);
     }
   });
 
   it('lets every mode that can reach a field read the type it returns (AppSync checks each level)', () => {
     const problems: string[] = [];
-    const visit = (type: GraphQLObjectType, modes: Mode[], seen: Set<string>) => {
+    const visit = (type: GraphQLObjectType, modes: AuthMode[], seen: Set<string>) => {
       if (seen.has(type.name)) return;
       seen.add(type.name);
       for (const field of Object.values(type.getFields())) {
-        const allowed = effectiveModes(field, type);
+        const allowed = modesOf(type.name, field.name);
         const missing = modes.filter((m) => !allowed.includes(m));
         if (missing.length > 0) problems.push(`${type.name}.${field.name} unreadable with ${missing.join(', ')}`);
         const target = getNamedType(field.type);
@@ -82,7 +58,7 @@ describe('schema', () => {
     for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
       for (const field of rootFields(root)) {
         const target = getNamedType(field.type);
-        if (isObjectType(target)) visit(target, effectiveModes(field, root!), new Set());
+        if (isObjectType(target)) visit(target, modesOf(root!.name, field.name), new Set());
       }
     }
     expect(problems).toEqual([]);
