@@ -6,8 +6,9 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const facesDir = path.resolve(repoRoot, '../shared/faces');
 
+/** The set is there: its pair list (verification) and its identity list (who is who). */
 export function haveFaces(): boolean {
-  return fs.existsSync(path.join(facesDir, 'pairs.csv'));
+  return ['pairs.csv', 'identities.csv'].every((f) => fs.existsSync(path.join(facesDir, f)));
 }
 
 export interface Pair {
