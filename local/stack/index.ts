@@ -18,6 +18,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
+import { accountSteps } from '../../functions/account';
 import { adminSteps } from '../../functions/admin';
 import { authenticateSteps } from '../../functions/authenticate';
 import { ADMIN_GROUP, type StepEvent } from '../../functions/lib/contract';
@@ -205,6 +206,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       register: handlerOf(stepHandler(registerSteps)),
       authenticate: handlerOf(stepHandler(authenticateSteps)),
       admin: handlerOf(stepHandler(adminSteps)),
+      account: handlerOf(stepHandler(accountSteps)),
     };
 
     const auth = createLocalAuth(authOptions(secrets, region));
