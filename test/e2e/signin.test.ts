@@ -19,7 +19,7 @@ import { GraphQLRequestError } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { signInWithFace } from '../../cli/signin';
 import { loadSchema } from '../../local/appsync/server/schema';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, runCliOn, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the face sign-in end-to-end tests (test/e2e/signin.test.ts)');
 
@@ -285,13 +285,7 @@ describe.skipIf(!haveSharedFaces)('face sign-in with Amplify JS v6 (local stack,
   });
 
   it('works from the CLI: facegate login prints when the tokens expire; --json prints them; a wrong face exits 1', async () => {
-    const { runCli } = await import('../../cli/index');
-    const run = async (...argv: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli([...argv, '--data', t.dataDir], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, cwd: process.cwd() });
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    };
+    const run = (...argv: string[]) => runCliOn(t, ...argv);
     const ok = await run('login', '-u', 'alice', '-p', photoPath(PHOTOS.alice.other));
     expect(ok).toMatchObject({ code: 0, err: '' });
     expect(ok.out).toMatch(/^signed in alice\n  ID token      expires \d{4}-\d\d-\d\dT[\d:.]+Z\n  access token  expires /);
