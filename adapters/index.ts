@@ -10,3 +10,5 @@ export type { AppSyncProgressPublisherOptions } from './appsync/progress-publish
 export { NoIdDocumentReader } from './id-document/no-id-document-reader';
 export { TextractIdDocumentReader } from './id-document/textract-id-document-reader';
 export type { TextractIdDocumentReaderOptions } from './id-document/textract-id-document-reader';
+export { CognitoUserDirectory } from './cognito/user-directory';
+export type { CognitoUserDirectoryOptions } from './cognito/user-directory';

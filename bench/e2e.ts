@@ -8,7 +8,10 @@
  * GraphQL, no AppSync layer). Iterations alternate e2e / baseline so drift hits both alike.
  * Each iteration registers a distinct user (one of the people in ../shared/faces, or faces
  * cropped from @vladmandic/face-api's demo photos without it), authenticates them with another
- * photo, and deletes them (untimed) so the face can be enrolled again.
+ * photo, and deletes them (untimed) so the face can be enrolled again. On the e2e path it also
+ * signs them in with the face (Cognito custom auth on the local user pool: InitiateAuth, the
+ * ticket's PUT, RespondToAuthChallenge → tokens), compared with what authenticate costs a client
+ * that uploads first (createUploadUrl + PUT + authenticate).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -19,6 +22,7 @@ import { DetectFacesCommand, RekognitionClient, type BoundingBox } from '@aws-sd
 import sharp from 'sharp';
 import { GraphQLClient, type Authorization } from '../cli/graphql';
 import * as op from '../cli/operations';
+import { signInWithFace } from '../cli/signin';
 import type { StepResponse } from '../functions/lib/contract';
 import { startLocalStack, type LocalStack } from '../local/stack/index';
 import { facesDir, haveFaces, repoRoot } from './lib/faces';
@@ -119,6 +123,9 @@ try {
 
   type Path = 'e2e' | 'baseline';
   const times: Record<Path, { register: number[]; authenticate: number[] }> = { e2e: { register: [], authenticate: [] }, baseline: { register: [], authenticate: [] } };
+  /** e2e only: a face sign-in, and createUploadUrl + PUT + authenticate (the same work a client does without Cognito). */
+  const signIn = { signIn: [] as number[], uploadAndAuthenticate: [] as number[] };
+  const userPool = { endpoint: stack.userPool.endpoint, clientId: stack.userPool.userPoolClientId };
   const failures: string[] = [];
   const runId = Date.now().toString(36);
 
@@ -127,7 +134,9 @@ try {
     const userId = `bench-${runId}-${via}-${i}`;
     const registrationId = randomUUID();
     const enrollKey = await upload(person.enroll);
+    const uploadStart = performance.now();
     const authKey = await upload(person.auth);
+    const uploadMs = performance.now() - uploadStart;
     let start = performance.now();
     if (via === 'e2e') {
       await client.request<op.RegisterUserData>(op.REGISTER_USER, { input: { userId, image: { s3Key: enrollKey }, registrationId } } satisfies op.RegisterUserVars, app);
@@ -151,6 +160,18 @@ try {
     if (record) {
       times[via].register.push(registerMs);
       if (authenticated) times[via].authenticate.push(authMs);
+    }
+    if (via === 'e2e' && authenticated) {
+      start = performance.now();
+      try {
+        await signInWithFace(userPool, userId, person.auth, 'image/jpeg');
+        if (record) {
+          signIn.signIn.push(performance.now() - start);
+          signIn.uploadAndAuthenticate.push(uploadMs + authMs);
+        }
+      } catch (e) {
+        failures.push(`sign-in ${person.name}: ${(e as Error).message}`);
+      }
     }
     await client.request(op.DELETE_USER, { userId }, admin);
   };
@@ -179,7 +200,11 @@ start → ready   ${(readyMs / 1000).toFixed(1)} s   (${Object.entries(stack.tim
 ${row('registerUser', times.e2e.register, times.baseline.register)}
 ${row('authenticate', times.e2e.authenticate, times.baseline.authenticate)}
 
-n = ${times.e2e.register.length} register / ${times.e2e.authenticate.length} authenticated (e2e), ${times.baseline.register.length} / ${times.baseline.authenticate.length} (baseline)`);
+                face sign-in           upload+authenticate
+                (Cognito custom auth)  (GraphQL, e2e)
+${row('sign-in', signIn.signIn, signIn.uploadAndAuthenticate)}
+
+n = ${times.e2e.register.length} register / ${times.e2e.authenticate.length} authenticated (e2e), ${times.baseline.register.length} / ${times.baseline.authenticate.length} (baseline), ${signIn.signIn.length} signed in`);
   if (failures.length > 0) console.log(`not authenticated (${failures.length}):\n  ${failures.join('\n  ')}`);
 } finally {
   await stack.close();

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import type { UploadPurpose, UserStatus } from '../schema/generated/graphql';
 import { GraphQLClient, GraphQLRequestError, TransportError, type Authorization } from './graphql';
 import * as op from './operations';
+import { CognitoRequestError, FaceNotAccepted, signInWithFace } from './signin';
 import { resolveTarget, UsageError, type Target } from './target';
 
 export interface CliIo {
@@ -29,6 +30,8 @@ Commands:
   register -u USER -p PHOTO [--id-card CARD]   enroll USER with a selfie (and an ID card photo);
                                                shows each registration step live
   auth     -u USER -p PHOTO                    authenticate USER with a selfie
+  login    -u USER -p PHOTO                    sign in to the user pool with a selfie (Cognito
+                                               custom auth); prints when the tokens expire
   update   -u USER -p PHOTO                    add a newer photo of USER (keeps the newest faces)
   delete   -u USER                             erase USER: faces, images, records      (admin)
   users    [--status ACTIVE|PENDING]           list the enrolled users                 (admin)
@@ -40,17 +43,19 @@ Target (default: the local stack started by \`npm start\`):
   --api-key KEY           its API key (FACEGATE_API_KEY)
   --admin-token JWT       a Cognito ID token of a user in the "admins" group (FACEGATE_ADMIN_TOKEN)
   --realtime-endpoint URL the real-time URL, if not derived from --endpoint
+  --user-pool-client-id ID  the end users' app client, for login (FACEGATE_USER_POOL_CLIENT_ID)
+  --region REGION         its region, if not the endpoint's (AWS_REGION)
 
 Other options:
   --registration-id ID    choose the registrationId (>= 16 characters; default a new UUID)
   --properties JSON       application data stored with the user (register)
-  --json                  print results as JSON
+  --json                  print results as JSON (login: the tokens themselves)
   -h, --help              this help
 
 Photos are JPEG or PNG; they are uploaded through a presigned URL (createUploadUrl), then passed
 by S3 key. Exit codes: 0 ok, 1 refused by the API (errorType printed), 2 usage, 3 unreachable.`;
 
-const COMMANDS = ['register', 'auth', 'update', 'delete', 'users', 'watch'] as const;
+const COMMANDS = ['register', 'auth', 'login', 'update', 'delete', 'users', 'watch'] as const;
 type Command = (typeof COMMANDS)[number];
 
 interface Flags {
@@ -79,6 +84,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'realtime-endpoint': { type: 'string' },
         'api-key': { type: 'string' },
         'admin-token': { type: 'string' },
+        'user-pool-client-id': { type: 'string' },
+        region: { type: 'string' },
         'registration-id': { type: 'string' },
         properties: { type: 'string' },
         status: { type: 'string' },
@@ -116,6 +123,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         ...(values['realtime-endpoint'] !== undefined ? { realtimeEndpoint: values['realtime-endpoint'] } : {}),
         ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
         ...(values['admin-token'] !== undefined ? { adminToken: values['admin-token'] } : {}),
+        ...(values['user-pool-client-id'] !== undefined ? { userPoolClientId: values['user-pool-client-id'] } : {}),
+        ...(values.region !== undefined ? { region: values.region } : {}),
         ...(values.data !== undefined ? { data: values.data } : {}),
       },
       io.env,
@@ -147,11 +156,19 @@ export function reportError(e: unknown, io: Pick<CliIo, 'err'>): number {
     io.err(`error: ${e.message}`);
     return 3;
   }
+  if (e instanceof FaceNotAccepted) {
+    io.err(`error: face sign-in refused: ${e.message}`);
+    return 1;
+  }
+  if (e instanceof CognitoRequestError) {
+    io.err(`error: ${e.errorType}: ${e.message}`);
+    return 1;
+  }
   io.err(`error: ${e instanceof Error ? e.message : String(e)}`);
   return 1;
 }
 
-const CONTENT_TYPES: [Buffer, string][] = [
+const CONTENT_TYPES: [Buffer, 'image/jpeg' | 'image/png'][] = [
   [Buffer.from([0xff, 0xd8, 0xff]), 'image/jpeg'],
   [Buffer.from([0x89, 0x50, 0x4e, 0x47]), 'image/png'],
 ];
@@ -178,6 +195,8 @@ class Cli {
         return this.enroll('updatePhoto');
       case 'auth':
         return this.authenticate();
+      case 'login':
+        return this.login();
       case 'delete':
         return this.deleteUser();
       case 'users':
@@ -218,16 +237,21 @@ class Cli {
     );
   }
 
-  private async upload(file: string, purpose: UploadPurpose): Promise<string> {
-    const full = path.resolve(this.io.cwd, file);
+  /** A JPEG or PNG photo's bytes and content type. */
+  private photo(file: string): { bytes: Buffer; contentType: 'image/jpeg' | 'image/png' } {
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(full);
+      bytes = fs.readFileSync(path.resolve(this.io.cwd, file));
     } catch {
       throw new UsageError(`cannot read ${file}`);
     }
     const contentType = CONTENT_TYPES.find(([magic]) => bytes.subarray(0, magic.length).equals(magic))?.[1];
     if (!contentType) throw new UsageError(`${file} is not a JPEG or PNG image`);
+    return { bytes, contentType };
+  }
+
+  private async upload(file: string, purpose: UploadPurpose): Promise<string> {
+    const { bytes, contentType } = this.photo(file);
     const { createUploadUrl: ticket } = await this.client.request<op.CreateUploadUrlData>(
       op.CREATE_UPLOAD_URL,
       { input: { purpose, contentType } } satisfies op.CreateUploadUrlVars,
@@ -319,6 +343,28 @@ class Cli {
         : `NOT authenticated ${result.userId} (similarity ${result.similarity.toFixed(2)})`,
     );
     return result.authenticated ? 0 : 1;
+  }
+
+  /**
+   * Face sign-in to the end users' pool. The tokens are bearer credentials: they are printed only
+   * when asked (--json, to pipe them on), never written to a file nobody asked for.
+   */
+  private async login(): Promise<number> {
+    const userId = this.need('user');
+    const { bytes, contentType } = this.photo(this.need('photo'));
+    const pool = this.target.userPool;
+    if (!pool) throw new UsageError('login needs the user pool: --user-pool-client-id ID (and --region) for a deployed API; locally, restart `npm start` to get it in local.json');
+    const tokens = await signInWithFace(pool, userId, bytes, contentType);
+    const expiry = (jwt: string) => new Date(Number((JSON.parse(Buffer.from(jwt.split('.')[1] ?? '', 'base64url').toString()) as { exp?: number }).exp) * 1000).toISOString();
+    const expires = { idToken: expiry(tokens.idToken), accessToken: expiry(tokens.accessToken) };
+    this.print(
+      { userId, ...tokens, expiresAt: expires },
+      `signed in ${userId}\n` +
+        `  ID token      expires ${expires.idToken}\n` +
+        `  access token  expires ${expires.accessToken} (send it as Authorization for me, updateMyPhoto, deleteMe)\n` +
+        `  refresh token issued; --json prints the tokens`,
+    );
+    return 0;
   }
 
   private async deleteUser(): Promise<number> {

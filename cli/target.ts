@@ -5,6 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import type { UserPoolTarget } from './signin';
 
 /** What `npm start` writes to `<data>/local.json` (and prints). */
 export interface LocalStackInfo {
@@ -12,6 +13,8 @@ export interface LocalStackInfo {
   realtimeUrl: string;
   apiKey: string;
   adminToken: string;
+  /** The end users' pool, for face sign-in (`login`); absent in a data directory from before it. */
+  userPool?: { endpoint: string; region: string; userPoolId: string; userPoolClientId: string };
   endpoints: Record<string, string>;
 }
 
@@ -23,6 +26,8 @@ export interface Target {
   realtimeUrl?: string;
   apiKey: string;
   adminToken?: string;
+  /** Where face sign-in happens (`login`). */
+  userPool?: UserPoolTarget;
   /** Where the settings came from, for messages. */
   source: string;
 }
@@ -39,8 +44,16 @@ export interface TargetFlags {
   realtimeEndpoint?: string;
   apiKey?: string;
   adminToken?: string;
+  userPoolClientId?: string;
+  region?: string;
   data?: string;
 }
+
+/** Cognito's endpoint in a region. */
+export const cognitoEndpoint = (region: string): string => `https://cognito-idp.${region}.amazonaws.com/`;
+
+/** The region of an AppSync endpoint (…appsync-api.<region>.amazonaws.com), if it is one. */
+const regionOf = (graphqlUrl: string): string | undefined => /\.appsync-api\.([a-z0-9-]+)\.amazonaws\.com$/.exec(new URL(graphqlUrl).hostname)?.[1];
 
 export function resolveTarget(flags: TargetFlags, env: Record<string, string | undefined>, cwd: string): Target {
   const endpoint = flags.endpoint ?? env.FACEGATE_ENDPOINT;
@@ -49,11 +62,14 @@ export function resolveTarget(flags: TargetFlags, env: Record<string, string | u
   if (endpoint) {
     const apiKey = flags.apiKey ?? env.FACEGATE_API_KEY;
     if (!apiKey) throw new UsageError('--endpoint needs --api-key (or FACEGATE_API_KEY)');
+    const clientId = flags.userPoolClientId ?? env.FACEGATE_USER_POOL_CLIENT_ID;
+    const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? regionOf(endpoint);
     return {
       graphqlUrl: endpoint,
       apiKey,
       ...(realtimeUrl ? { realtimeUrl } : {}),
       ...(adminToken ? { adminToken } : {}),
+      ...(clientId && region ? { userPool: { endpoint: cognitoEndpoint(region), clientId } } : {}),
       source: endpoint,
     };
   }
@@ -73,6 +89,7 @@ export function resolveTarget(flags: TargetFlags, env: Record<string, string | u
     realtimeUrl: realtimeUrl ?? info.realtimeUrl,
     apiKey: flags.apiKey ?? info.apiKey,
     ...((adminToken ?? info.adminToken) ? { adminToken: adminToken ?? info.adminToken } : {}),
+    ...(info.userPool ? { userPool: { endpoint: info.userPool.endpoint, clientId: flags.userPoolClientId ?? info.userPool.userPoolClientId } } : {}),
     source: file,
   };
 }

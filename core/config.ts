@@ -30,6 +30,8 @@ export interface Config {
   lockoutMaxFailures: number;
   /** Window for counting failures, and lock duration, in seconds. FACEGATE_LOCKOUT_WINDOW_SECONDS */
   lockoutWindowSeconds: number;
+  /** Answers (selfies) one face sign-in may give before it fails. FACEGATE_SIGN_IN_MAX_ANSWERS */
+  signInMaxAnswers: number;
   /** Cap on inline base64 images, decoded bytes. FACEGATE_MAX_INLINE_IMAGE_BYTES */
   maxInlineImageBytes: number;
   /** Cap on uploaded images (Rekognition's S3 limit is 15 MB). FACEGATE_MAX_UPLOAD_BYTES */
@@ -56,6 +58,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   keptFaces: 3,
   lockoutMaxFailures: 5,
   lockoutWindowSeconds: 15 * 60,
+  signInMaxAnswers: 3,
   maxInlineImageBytes: 1024 * 1024,
   maxUploadBytes: 5 * 1024 * 1024,
   uploadUrlTtlSeconds: 300,

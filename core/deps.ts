@@ -8,6 +8,7 @@ import type {
   Logger,
   ProgressPublisher,
   RecordStore,
+  UserDirectory,
 } from './ports';
 
 /** Everything a flow needs from the outside world. */
@@ -17,6 +18,7 @@ export interface Deps {
   images: ImageStore;
   publisher: ProgressPublisher;
   idReader: IdDocumentReader;
+  directory: UserDirectory;
   clock: Clock;
   ids: IdGenerator;
   config: Config;

@@ -12,6 +12,8 @@ export interface ResolvedImage {
   contentType: 'image/jpeg' | 'image/png';
   /** The staged upload this came from, removed once it has served its purpose (see discardStagedUploads). */
   stagedKey?: string;
+  /** When the staged upload was written (S3 LastModified, whole seconds), when the store says. */
+  uploadedAt?: Date;
 }
 
 export function sniffContentType(bytes: Uint8Array): 'image/jpeg' | 'image/png' | null {
@@ -60,7 +62,12 @@ export async function resolveImage(deps: Deps, input: ImageInput | null | undefi
   if (stored!.size === 0) fail('INVALID_IMAGE', `${field} is empty`, { field });
   const contentType = (stored!.contentType ?? '').split(';')[0]!.trim().toLowerCase();
   if (!ALLOWED_TYPES.has(contentType)) fail('INVALID_IMAGE', `${field} must be image/jpeg or image/png`, { field, contentType });
-  return { ref: { kind: 's3', key }, contentType: contentType as ResolvedImage['contentType'], stagedKey: key };
+  return {
+    ref: { kind: 's3', key },
+    contentType: contentType as ResolvedImage['contentType'],
+    stagedKey: key,
+    ...(stored!.lastModified ? { uploadedAt: stored!.lastModified } : {}),
+  };
 }
 
 /**

@@ -196,6 +196,8 @@ export interface RecordStore {
 export interface StoredObject {
   size: number;
   contentType?: string;
+  /** When the object was written (S3 LastModified: whole seconds). */
+  lastModified?: Date;
 }
 
 /** Images in S3: staged uploads under uploads/, enrolled faces under faces/<userId>/. */
@@ -207,6 +209,18 @@ export interface ImageStore {
   /** Deletes everything under a prefix; returns how many objects went. */
   deletePrefix(prefix: string): Promise<number>;
   presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<{ url: string; headers: Record<string, string> }>;
+}
+
+/**
+ * The sign-in accounts of enrolled users (the end users' Cognito user pool in AWS, the local
+ * Cognito-compatible endpoint offline). An account is named by the userId and has no usable
+ * password: users sign in with their face (the pool's custom authentication triggers).
+ */
+export interface UserDirectory {
+  /** Creates the account, or links the one that exists; true when this call created it. */
+  ensureUser(userId: string): Promise<boolean>;
+  /** Deletes the account; a missing one is not an error. */
+  deleteUser(userId: string): Promise<void>;
 }
 
 /** Fans progress out to subscribers (AppSync publishRegistrationProgress in AWS). */

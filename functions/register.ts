@@ -2,13 +2,15 @@ import type { StepName } from './lib/contract';
 import type {
   MutationRegisterUserArgs,
   MutationRegisterWithIdCardArgs,
+  MutationUpdateMyPhotoArgs,
   MutationUpdatePhotoArgs,
 } from '../schema/generated/graphql';
 import { register } from '../core/flows/register';
 import { updatePhoto } from '../core/flows/updatePhoto';
+import { signedInUserId } from './lib/caller';
 import { registrationIdOf, stepHandler, type Step } from './lib/handler';
 
-/** Enrollment: IndexFaces, users, S3 writes. registerUser, registerWithIdCard, updatePhoto. */
+/** Enrollment: IndexFaces, users, S3 writes. registerUser, registerWithIdCard, updatePhoto, updateMyPhoto. */
 export const registerSteps = {
   registerUser: (deps, event) => {
     const { input } = event.args as unknown as MutationRegisterUserArgs;
@@ -21,6 +23,11 @@ export const registerSteps = {
   updatePhoto: (deps, event) => {
     const { input } = event.args as unknown as MutationUpdatePhotoArgs;
     return updatePhoto(deps, { ...input, registrationId: registrationIdOf(event) });
+  },
+  // A signed-in user's own photo: the userId is the caller's, never an argument.
+  updateMyPhoto: (deps, event) => {
+    const { input } = event.args as unknown as MutationUpdateMyPhotoArgs;
+    return updatePhoto(deps, { image: input.image, userId: signedInUserId(event), registrationId: registrationIdOf(event) });
   },
 } satisfies Partial<Record<StepName, Step>>;
 

@@ -1,7 +1,8 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import * as appsync from 'aws-cdk-lib/aws-appsync';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Construct } from 'constructs';
 import { appClientFields } from './app-client-fields';
 import type { FacegateConfig } from './config';
@@ -10,7 +11,8 @@ import { Identity } from './constructs/identity';
 import { StepFunctions } from './constructs/step-functions';
 import { Storage } from './constructs/storage';
 import { schemaFile } from './paths';
-import { stepPermissions } from './step-permissions';
+import { defaultConfig } from '../core/config';
+import { TRIGGER_NAMES, stepPermissions, type TriggerName } from './step-permissions';
 import type { ResolverBundles } from '../resolvers/build';
 
 export interface FacegateStackProps extends StackProps {
@@ -33,17 +35,22 @@ export class FacegateStack extends Stack {
     const { config, bundles } = props;
 
     this.storage = new Storage(this, 'Storage', { collectionId: `facegate-${config.stage}`, uploadOrigins: config.uploadOrigins });
-    this.identity = new Identity(this, 'Identity');
     this.steps = new StepFunctions(this, 'Steps', {
       storage: this.storage,
       idDocumentReader: config.idDocumentReader,
       logRetention: LOG_RETENTION,
     });
+    this.identity = new Identity(this, 'Identity', {
+      signInTriggers: Object.fromEntries(TRIGGER_NAMES.map((name) => [name, this.steps.get(name)])) as Record<TriggerName, NodejsFunction>,
+      // Cognito takes 3–15 minutes; the sign-in's upload ticket lives FACEGATE_UPLOAD_URL_TTL_SECONDS.
+      signInSessionValidity: Duration.minutes(Math.min(15, Math.max(3, Math.ceil(defaultConfig.uploadUrlTtlSeconds / 60)))),
+    });
+    this.steps.useUserPool(this.identity.endUserPool);
     this.api = new Api(this, 'Api', {
       name: `facegate-${config.stage}`,
       schemaFile,
       bundles,
-      userPool: this.identity.userPool,
+      userPools: [this.identity.userPool, this.identity.endUserPool],
       storage: this.storage,
       steps: this.steps,
       logRetention: LOG_RETENTION,
@@ -77,6 +84,8 @@ export class FacegateStack extends Stack {
       ApiKeyId: [this.api.apiKey.attrApiKeyId, 'API key id; AppSync API key ids are the key (--api-key)'],
       UserPoolId: [this.identity.userPool.userPoolId, 'Cognito user pool of admins (group admins)'],
       UserPoolClientId: [this.identity.userPoolClient.userPoolClientId, 'Public app client of the user pool'],
+      EndUserPoolId: [this.identity.endUserPool.userPoolId, 'Cognito user pool of end users (face sign-in)'],
+      EndUserPoolClientId: [this.identity.endUserPoolClient.userPoolClientId, 'App client for face sign-in (CUSTOM_AUTH only)'],
       IdentityPoolId: [this.identity.identityPool.identityPoolId, 'Cognito identity pool for app clients (IAM)'],
       BucketName: [this.storage.bucket.bucketName, 'Image bucket'],
       TableName: [this.storage.table.tableName, 'DynamoDB table'],

@@ -1,7 +1,15 @@
+import { SIGN_IN_UPLOAD_PREFIX } from '../core/flows/signIn';
 import type { LambdaName } from '../resolvers/manifest';
 
+/** The end users' pool's custom-authentication triggers: functions/<name>.ts each. */
+export type TriggerName = 'defineAuthChallenge' | 'createAuthChallenge' | 'verifyAuthChallengeResponse';
+export const TRIGGER_NAMES: readonly TriggerName[] = ['defineAuthChallenge', 'createAuthChallenge', 'verifyAuthChallengeResponse'];
+
+/** Every Lambda of the stack: the step Lambdas of the manifest and the sign-in triggers. */
+export type FunctionName = LambdaName | TriggerName;
+
 /**
- * What each step Lambda calls, traced from its flows (core/flows/*) through the adapters.
+ * What each Lambda calls, traced from its flows (core/flows/*) through the adapters.
  * Each Lambda's role is built from exactly this, nothing more.
  */
 export interface StepPermissions {
@@ -22,13 +30,19 @@ export interface StepPermissions {
   readsIdDocuments: boolean;
   /** Publishes registration progress through the publishRegistrationProgress mutation. */
   publishesProgress: boolean;
+  /** Cognito admin actions on the end users' user pool (the UserDirectory adapter); such a Lambda gets USER_POOL_ID. */
+  userPoolActions: string[];
 }
 
 const UPLOADS = 'uploads/';
 const FACES = 'faces/';
 const ID_CARDS = 'idcards/';
 
-export const stepPermissions: Readonly<Record<LambdaName, StepPermissions>> = {
+/** Sign-in accounts: register opens (or links) them and closes them on rollback; erasure closes them. */
+const OPEN_ACCOUNTS = ['cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminSetUserPassword', 'cognito-idp:AdminDeleteUser'];
+const CLOSE_ACCOUNTS = ['cognito-idp:AdminDeleteUser'];
+
+export const stepPermissions: Readonly<Record<FunctionName, StepPermissions>> = {
   // createUploadUrl: presigns a PutObject; the client's PUT runs with these credentials.
   uploads: {
     collectionActions: [],
@@ -38,6 +52,7 @@ export const stepPermissions: Readonly<Record<LambdaName, StepPermissions>> = {
     listBucket: false,
     readsIdDocuments: false,
     publishesProgress: false,
+    userPoolActions: [],
   },
   // registerUser, registerWithIdCard, updatePhoto (core/flows/register.ts, updatePhoto.ts,
   // verifyIdentity.ts, core/registration.ts, core/lockout.ts).
@@ -65,6 +80,7 @@ export const stepPermissions: Readonly<Record<LambdaName, StepPermissions>> = {
     listBucket: true,
     readsIdDocuments: true,
     publishesProgress: true,
+    userPoolActions: OPEN_ACCOUNTS,
   },
   // authenticate (core/flows/authenticate.ts, verifyIdentity.ts, core/lockout.ts).
   authenticate: {
@@ -80,6 +96,7 @@ export const stepPermissions: Readonly<Record<LambdaName, StepPermissions>> = {
     listBucket: true,
     readsIdDocuments: false,
     publishesProgress: false,
+    userPoolActions: [],
   },
   // deleteUser and searchFaces (core/flows/deleteUser.ts, searchFaces.ts).
   admin: {
@@ -93,5 +110,53 @@ export const stepPermissions: Readonly<Record<LambdaName, StepPermissions>> = {
     listBucket: true,
     readsIdDocuments: false,
     publishesProgress: false,
+    userPoolActions: CLOSE_ACCOUNTS,
+  },
+  // me and deleteMe of signed-in users (core/flows/me.ts, deleteUser.ts): the admin Lambda's erasure, no search.
+  account: {
+    collectionActions: ['rekognition:DeleteUser', 'rekognition:DeleteFaces'],
+    imageActions: [],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+    objects: [{ actions: ['s3:DeleteObject'], prefixes: [FACES, ID_CARDS] }],
+    listBucket: true,
+    readsIdDocuments: false,
+    publishesProgress: false,
+    userPoolActions: CLOSE_ACCOUNTS,
+  },
+  // Face sign-in (core/flows/signIn.ts). Define reads the lockout counter.
+  defineAuthChallenge: {
+    collectionActions: [],
+    imageActions: [],
+    tableActions: ['dynamodb:GetItem'],
+    objects: [],
+    listBucket: false,
+    readsIdDocuments: false,
+    publishesProgress: false,
+    userPoolActions: [],
+  },
+  // Create presigns the PUT of the challenge's own key.
+  createAuthChallenge: {
+    collectionActions: [],
+    imageActions: [],
+    tableActions: [],
+    objects: [{ actions: ['s3:PutObject'], prefixes: [SIGN_IN_UPLOAD_PREFIX] }],
+    listBucket: false,
+    readsIdDocuments: false,
+    publishesProgress: false,
+    userPoolActions: [],
+  },
+  // Verify: authenticate's decision on the sign-in upload, which it then deletes.
+  verifyAuthChallengeResponse: {
+    collectionActions: ['rekognition:SearchUsersByImage'],
+    imageActions: ['rekognition:DetectFaces', 'rekognition:CompareFaces'],
+    tableActions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query'],
+    objects: [
+      { actions: ['s3:GetObject'], prefixes: [SIGN_IN_UPLOAD_PREFIX, FACES] },
+      { actions: ['s3:DeleteObject'], prefixes: [SIGN_IN_UPLOAD_PREFIX] },
+    ],
+    listBucket: true,
+    readsIdDocuments: false,
+    publishesProgress: false,
+    userPoolActions: [],
   },
 };

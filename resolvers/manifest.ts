@@ -8,7 +8,7 @@
 import type { StepName } from '../functions/lib/contract';
 
 /** The step Lambdas, named by what they serve. */
-export type LambdaName = 'uploads' | 'register' | 'authenticate' | 'admin';
+export type LambdaName = 'uploads' | 'register' | 'authenticate' | 'admin' | 'account';
 
 export type DataSourceName = LambdaName | 'table' | 'none';
 
@@ -38,6 +38,7 @@ export type FunctionName =
   | 'invokeRegister'
   | 'invokeAuthenticate'
   | 'invokeAdmin'
+  | 'invokeAccount'
   | 'getUser'
   | 'queryUsers'
   | 'queryFaces'
@@ -82,9 +83,10 @@ export const MAX_CODE_BYTES = 32 * 1024;
 
 export const dataSources: readonly DataSourceSpec[] = [
   { name: 'uploads', kind: 'AWS_LAMBDA', lambda: 'uploads', steps: ['createUploadUrl'] },
-  { name: 'register', kind: 'AWS_LAMBDA', lambda: 'register', steps: ['registerUser', 'registerWithIdCard', 'updatePhoto'] },
+  { name: 'register', kind: 'AWS_LAMBDA', lambda: 'register', steps: ['registerUser', 'registerWithIdCard', 'updatePhoto', 'updateMyPhoto'] },
   { name: 'authenticate', kind: 'AWS_LAMBDA', lambda: 'authenticate', steps: ['authenticate'] },
   { name: 'admin', kind: 'AWS_LAMBDA', lambda: 'admin', steps: ['deleteUser', 'searchFaces'] },
+  { name: 'account', kind: 'AWS_LAMBDA', lambda: 'account', steps: ['me', 'deleteMe'] },
   { name: 'table', kind: 'AMAZON_DYNAMODB' },
   { name: 'none', kind: 'NONE' },
 ];
@@ -94,6 +96,7 @@ export const pipelineFunctions: readonly FunctionSpec[] = [
   { name: 'invokeRegister', code: 'functions/invokeStep', dataSource: 'register' },
   { name: 'invokeAuthenticate', code: 'functions/invokeStep', dataSource: 'authenticate' },
   { name: 'invokeAdmin', code: 'functions/invokeStep', dataSource: 'admin' },
+  { name: 'invokeAccount', code: 'functions/invokeStep', dataSource: 'account' },
   { name: 'getUser', code: 'functions/getUser', dataSource: 'table' },
   { name: 'queryUsers', code: 'functions/queryUsers', dataSource: 'table' },
   { name: 'queryFaces', code: 'functions/queryFaces', dataSource: 'table' },
@@ -126,6 +129,10 @@ export const resolvers: readonly ResolverSpec[] = [
    
     functions: ['passThrough'],
   },
+  // Signed-in users (end users' pool): the userId comes from the token, in the Lambda.
+  { typeName: 'Query', fieldName: 'me', functions: ['invokeAccount'] },
+  { typeName: 'Mutation', fieldName: 'updateMyPhoto', functions: ['invokeRegister'] },
+  { typeName: 'Mutation', fieldName: 'deleteMe', functions: ['invokeAccount'] },
 ];
 
 /** A resolver's code is named after its field: resolvers/<Type>.<field>.ts. */

@@ -55,6 +55,7 @@ export class S3ImageStore implements ImageStore {
       const out = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
       const stored: StoredObject = { size: out.ContentLength ?? 0 };
       if (out.ContentType !== undefined) stored.contentType = out.ContentType;
+      if (out.LastModified !== undefined) stored.lastModified = out.LastModified;
       return stored;
     } catch (e) {
       if (isNotFound(e)) return null;

@@ -25,17 +25,27 @@ const DECIDED_REFUSALS: ReadonlySet<ErrorType> = new Set<ErrorType>(['FACE_MISMA
 export async function authenticate(deps: Deps, input: AuthenticateInput): Promise<AuthenticationResult> {
   const userId = validateUserId(input.userId);
   const image = await resolveImage(deps, input.image, 'image');
-  const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), deps.records.getUser(userId)]);
 
   let result: AuthenticationResult;
   try {
-    result = await decide(deps, userId, image, attempts, user);
+    result = await decideAuthentication(deps, userId, image);
   } catch (error) {
     if (isFacegateError(error) && DECIDED_REFUSALS.has(error.type)) await discardStagedUploads(deps, [image]);
     throw error;
   }
   await discardStagedUploads(deps, [image]);
   return result;
+}
+
+/**
+ * The decision itself, for a validated userId and a resolved selfie: lockout, the claimed user,
+ * screening and the face check, the failure counted or cleared. Face sign-in (Cognito's Verify
+ * Auth Challenge trigger, core/flows/signIn.ts) makes exactly this decision too. Leaves the
+ * staged upload to the caller.
+ */
+export async function decideAuthentication(deps: Deps, userId: string, image: ResolvedImage): Promise<AuthenticationResult> {
+  const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), deps.records.getUser(userId)]);
+  return decide(deps, userId, image, attempts, user);
 }
 
 async function decide(

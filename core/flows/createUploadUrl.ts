@@ -11,6 +11,11 @@ export async function createUploadUrl(deps: Deps, input: CreateUploadUrlInput): 
   if (!CONTENT_TYPES.has(contentType)) fail('INVALID_INPUT', 'contentType must be image/jpeg or image/png', { field: 'contentType' });
   if (input.purpose !== 'SELFIE' && input.purpose !== 'ID_CARD') fail('INVALID_INPUT', 'purpose must be SELFIE or ID_CARD', { field: 'purpose' });
   const key = `${UPLOAD_PREFIX}${input.purpose.toLowerCase()}/${deps.ids.newId()}.${extensionOf(contentType)}`;
+  return issueUploadTicket(deps, key, contentType);
+}
+
+/** The presigned PUT of `key` (under uploads/), valid FACEGATE_UPLOAD_URL_TTL_SECONDS. */
+export async function issueUploadTicket(deps: Deps, key: string, contentType: string): Promise<UploadTicket> {
   const ttl = deps.config.uploadUrlTtlSeconds;
   const { url, headers } = await deps.images.presignUpload(key, contentType, ttl);
   return {

@@ -4,8 +4,9 @@ import { fail } from '../errors';
 import { validateUserId } from '../validation';
 
 /**
- * The right to erasure: the Rekognition user (which disassociates its faces), the faces, the
- * images, then the records — records last, so an interrupted erasure can simply be repeated.
+ * The right to erasure: the sign-in account and the Rekognition user (which disassociates its
+ * faces), the faces, the images, then the records — records last, so an interrupted erasure can
+ * simply be repeated.
  */
 export async function deleteUser(deps: Deps, rawUserId: string): Promise<DeleteUserResult> {
   const userId = validateUserId(rawUserId);
@@ -13,7 +14,7 @@ export async function deleteUser(deps: Deps, rawUserId: string): Promise<DeleteU
   if (!user) return fail('USER_NOT_FOUND', `No user ${userId}`, { userId });
   const faceIds = [...new Set([...user.faceIds, ...faceItems.map((f) => f.faceId)])];
 
-  await deps.faces.deleteUser(userId);
+  await Promise.all([deps.directory.deleteUser(userId), deps.faces.deleteUser(userId)]);
   if (faceIds.length > 0) await deps.faces.deleteFaces(faceIds);
   const [faceImages, cardImages] = await Promise.all([
     deps.images.deletePrefix(`faces/${userId}/`),

@@ -28,6 +28,7 @@ export const faceImageKey = (userId: string, faceId: string, contentType: string
  *   1. IndexFaces (its FaceDetail is the quality screen) ∥ SearchFacesByImage (duplicates)
  *      ∥ CreateUser [∥ DetectFaces(ID card) ∥ CompareFaces(selfie → card) ∥ read ID fields]
  *   2. AssociateFaces ∥ store images ∥ SearchFaces(new face) to catch a concurrent twin
+ *      ∥ the user's sign-in account (UserDirectory: Cognito AdminCreateUser)
  * then the conditional record writes. The userId is reserved first (a PENDING profile), so
  * two registrations of one userId never both reach Rekognition. Any failure after the
  * reservation undoes everything created: face, Rekognition user, images, records.
@@ -191,7 +192,7 @@ interface EnrollInput extends Screened {
   reservation: UserRecord;
 }
 
-/** Round 2 and the records: associate, store images, settle a concurrent twin, then commit. */
+/** Round 2 and the records: associate, store images, settle a concurrent twin, open the sign-in account, then commit. */
 async function enroll(deps: Deps, progress: ProgressReporter, undo: Undo, input: EnrollInput): Promise<RegistrationResult> {
   const { faces, images, records, config, clock, ids } = deps;
   const { userId, registrationId, faceId, selfie, card, reservation } = input;
@@ -200,13 +201,16 @@ async function enroll(deps: Deps, progress: ProgressReporter, undo: Undo, input:
   const cardKey = card ? `idcards/${userId}/${ids.newId()}.${extensionOf(card.contentType)}` : undefined;
   undo.push('delete stored images', () => images.delete(cardKey ? [imageKey, cardKey] : [imageKey]));
 
-  const [associated, savedSelfie, savedCard, twins] = await settle([
+  const [associated, savedSelfie, savedCard, twins, account] = await settle([
     faces.associateFaces(userId, [faceId], registrationId),
     images.save(selfie.ref, imageKey, selfie.contentType),
     card && cardKey ? images.save(card.ref, cardKey, card.contentType) : Promise.resolve(),
     faces.searchFaces(faceId, { threshold: config.duplicateThreshold, maxResults: 5 }),
+    deps.directory.ensureUser(userId),
   ] as const);
-  const failure = firstRejection([associated, savedSelfie, savedCard, twins]);
+  // An account that was there already (an operator's, or left by an interrupted erasure) is linked, not owned: only ours is undone.
+  if (account.status === 'fulfilled' && account.value) undo.push('delete sign-in account', () => deps.directory.deleteUser(userId));
+  const failure = firstRejection([associated, savedSelfie, savedCard, twins, account]);
   if (failure) throw failure;
   await settleTwins(deps, value(twins), userId, faceId, progress);
   progress.emit('INDEXING', 'SUCCEEDED', `Face ${faceId} indexed`);

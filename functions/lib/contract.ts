@@ -17,7 +17,10 @@ export type StepName =
   | 'updatePhoto'
   | 'authenticate'
   | 'deleteUser'
-  | 'searchFaces';
+  | 'searchFaces'
+  | 'me'
+  | 'updateMyPhoto'
+  | 'deleteMe';
 
 export interface StepEvent<Args = Record<string, unknown>> {
   step: StepName;

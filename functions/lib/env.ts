@@ -8,6 +8,8 @@ export interface FunctionEnv {
   region: string;
   /** How ID documents are read: `textract` (AnalyzeID, in AWS) or `none` (fields left empty). */
   idDocumentReader: 'textract' | 'none';
+  /** The end users' Cognito user pool (sign-in accounts, face sign-in); only the Lambdas that manage accounts or serve signed-in users get it. */
+  userPoolId?: string;
 }
 
 export function readFunctionEnv(env: Record<string, string | undefined> = process.env): FunctionEnv {
@@ -18,6 +20,7 @@ export function readFunctionEnv(env: Record<string, string | undefined> = proces
     bucketName: env.BUCKET_NAME!,
     collectionId: env.COLLECTION_ID!,
     ...(env.GRAPHQL_URL ? { graphqlUrl: env.GRAPHQL_URL } : {}),
+    ...(env.USER_POOL_ID ? { userPoolId: env.USER_POOL_ID } : {}),
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     idDocumentReader: idDocumentReaderOf(env.ID_DOCUMENT_READER),
   };

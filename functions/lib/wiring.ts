@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AppSyncProgressPublisher, NullProgressPublisher } from '../../adapters/appsync/progress-publisher';
+import { CognitoUserDirectory } from '../../adapters/cognito/user-directory';
 import { DynamoRecordStore } from '../../adapters/dynamodb/record-store';
 import { NoIdDocumentReader } from '../../adapters/id-document/no-id-document-reader';
 import { TextractIdDocumentReader } from '../../adapters/id-document/textract-id-document-reader';
@@ -12,7 +14,7 @@ import { RekognitionFaceEngine } from '../../adapters/rekognition/face-engine';
 import { S3ImageStore } from '../../adapters/s3/image-store';
 import { loadConfig } from '../../core/config';
 import type { Deps } from '../../core/deps';
-import type { Logger } from '../../core/ports';
+import type { Logger, UserDirectory } from '../../core/ports';
 import { readFunctionEnv } from './env';
 
 /**
@@ -40,9 +42,18 @@ export function createDeps(logger: Logger, env: Record<string, string | undefine
       fnEnv.idDocumentReader === 'textract'
         ? new TextractIdDocumentReader({ client: new TextractClient({ region }), bucket: fnEnv.bucketName })
         : new NoIdDocumentReader(),
+    directory: fnEnv.userPoolId
+      ? new CognitoUserDirectory({ client: new CognitoIdentityProviderClient({ region }), userPoolId: fnEnv.userPoolId })
+      : noDirectory,
     clock,
     ids: { newId: () => randomUUID() },
     config,
     logger,
   };
 }
+
+/** A Lambda without USER_POOL_ID manages no accounts: using the directory there is a wiring bug, said loudly. */
+const noDirectory: UserDirectory = {
+  ensureUser: () => Promise.reject(new Error('USER_POOL_ID is not set: this function has no user directory')),
+  deleteUser: () => Promise.reject(new Error('USER_POOL_ID is not set: this function has no user directory')),
+};

@@ -14,7 +14,8 @@ export interface ApiProps {
   name: string;
   schemaFile: string;
   bundles: ResolverBundles;
-  userPool: cognito.IUserPool;
+  /** The user pools whose tokens the API accepts (admins, end users): one additional mode each. */
+  userPools: cognito.IUserPool[];
   storage: Storage;
   steps: StepFunctions;
   logRetention: logs.RetentionDays;
@@ -47,7 +48,7 @@ export class Api extends Construct {
             authorizationType: appsync.AuthorizationType.API_KEY,
             apiKeyConfig: { description: 'facegate quick-start key', expires: Expiration.after(Duration.days(364)) },
           },
-          { authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool: props.userPool } },
+          ...props.userPools.map((userPool) => ({ authorizationType: appsync.AuthorizationType.USER_POOL, userPoolConfig: { userPool } })),
         ],
       },
       xrayEnabled: true,

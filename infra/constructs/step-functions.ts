@@ -1,12 +1,13 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import { dataSources, type LambdaName } from '../../resolvers/manifest';
-import { stepPermissions } from '../step-permissions';
+import { dataSources } from '../../resolvers/manifest';
+import { TRIGGER_NAMES, stepPermissions, type FunctionName } from '../step-permissions';
 import { projectRoot } from '../paths';
 import type { Storage } from './storage';
 
@@ -16,34 +17,63 @@ export interface StepFunctionsProps {
   logRetention: logs.RetentionDays;
 }
 
-/** Per-Lambda sizing: enrollment runs the most Rekognition calls; AppSync gives up after 30 s. */
-const TIMEOUT_SECONDS: Record<LambdaName, number> = { uploads: 10, register: 28, authenticate: 15, admin: 28 };
+/**
+ * Per-Lambda sizing: enrollment runs the most Rekognition calls; AppSync gives up after 30 s.
+ * Cognito waits 5 s for a trigger (then retries), so the sign-in triggers get no more.
+ */
+const TIMEOUT_SECONDS: Record<FunctionName, number> = {
+  uploads: 10,
+  register: 28,
+  authenticate: 15,
+  admin: 28,
+  account: 28,
+  defineAuthChallenge: 5,
+  createAuthChallenge: 5,
+  verifyAuthChallengeResponse: 5,
+};
 
 /**
- * The step Lambdas of resolvers/manifest.ts: functions/<name>.ts bundled with the local
- * esbuild (no Docker), each with its own role granting only what its flows call
- * (infra/step-permissions.ts) and its own log group.
+ * The step Lambdas of resolvers/manifest.ts and the end users' pool's sign-in triggers:
+ * functions/<name>.ts bundled with the local esbuild (no Docker), each with its own role granting
+ * only what its flows call (infra/step-permissions.ts) and its own log group.
  */
 export class StepFunctions extends Construct {
-  readonly functions: ReadonlyMap<LambdaName, NodejsFunction>;
+  readonly functions: ReadonlyMap<FunctionName, NodejsFunction>;
+  private readonly roles = new Map<FunctionName, iam.Role>();
 
   constructor(scope: Construct, id: string, props: StepFunctionsProps) {
     super(scope, id);
-    const functions = new Map<LambdaName, NodejsFunction>();
+    const functions = new Map<FunctionName, NodejsFunction>();
     for (const source of dataSources) {
       if (source.kind !== 'AWS_LAMBDA' || functions.has(source.lambda)) continue;
       functions.set(source.lambda, this.stepFunction(source.lambda, props));
     }
+    for (const name of TRIGGER_NAMES) functions.set(name, this.stepFunction(name, props));
     this.functions = functions;
   }
 
-  get(name: LambdaName): NodejsFunction {
+  get(name: FunctionName): NodejsFunction {
     const fn = this.functions.get(name);
     if (!fn) throw new Error(`no step Lambda ${name}`);
     return fn;
   }
 
-  private stepFunction(name: LambdaName, { storage, idDocumentReader, logRetention }: StepFunctionsProps): NodejsFunction {
+  /**
+   * The end users' pool, once it exists (its triggers are Lambdas of this construct): the
+   * Lambdas that manage sign-in accounts or serve signed-in users get its id as USER_POOL_ID,
+   * and only the Cognito admin actions they call, on that pool only.
+   */
+  useUserPool(userPool: cognito.IUserPool): void {
+    for (const [name, fn] of this.functions) {
+      const actions = stepPermissions[name].userPoolActions;
+      // Those serving signed-in users (register: updateMyPhoto; account) all manage accounts too.
+      if (actions.length === 0) continue;
+      fn.addEnvironment('USER_POOL_ID', userPool.userPoolId);
+      this.roles.get(name)!.addToPolicy(new iam.PolicyStatement({ actions, resources: [userPool.userPoolArn] }));
+    }
+  }
+
+  private stepFunction(name: FunctionName, { storage, idDocumentReader, logRetention }: StepFunctionsProps): NodejsFunction {
     const scope = new Construct(this, name);
     const logGroup = new logs.LogGroup(scope, 'Logs', { retention: logRetention, removalPolicy: RemovalPolicy.DESTROY });
     // No managed policy (AWSLambdaBasicExecutionRole would allow writing to every log group).
@@ -89,6 +119,7 @@ export class StepFunctions extends Construct {
         forceDockerBundling: false,
       },
     });
+    this.roles.set(name, role);
     this.grant(role, name, storage, idDocumentReader);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
@@ -103,7 +134,7 @@ export class StepFunctions extends Construct {
     return fn;
   }
 
-  private grant(role: iam.Role, name: LambdaName, storage: Storage, idDocumentReader: 'textract' | 'none'): void {
+  private grant(role: iam.Role, name: FunctionName, storage: Storage, idDocumentReader: 'textract' | 'none'): void {
     const p = stepPermissions[name];
     if (p.collectionActions.length > 0) {
       role.addToPolicy(new iam.PolicyStatement({ actions: p.collectionActions, resources: [storage.collectionArn] }));

@@ -5,20 +5,28 @@
  *   s3rver (S3)             <data>/s3            the image bucket, CORS for browser uploads;
  *                                                staged uploads/ expire after a day (upload-expiry.ts)
  *   local/rekognition       <data>/rekognition   the face collection
+ *   local/cognito           <data>/cognito       the end users' user pool: face sign-in (the
+ *                                                custom-auth trigger Lambdas in-process), tokens
  *   local/appsync           GraphQL + real-time  resolver bundles, step Lambdas in-process
  *
  * The step Lambdas run in-process with the environment they get in AWS (TABLE_NAME, …) and
  * AWS_ENDPOINT_URL_<SERVICE> pointing at the stand-ins, set on process.env while the stack
  * runs (the SDK reads them there) and restored on close: one stack per process at a time.
- * Secrets (API key, IAM key pair, Cognito signing key) persist in <data>/secrets.json, so the
- * API key and admin tokens survive restarts. <data>/local.json tells clients where to connect.
+ * Secrets (API key, IAM key pair, Cognito signing key, the end users' pool and client ids) persist
+ * in <data>/secrets.json, so the API key, admin tokens and sign-in tokens survive restarts.
+ * <data>/local.json tells clients where to connect.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { S3Client } from '@aws-sdk/client-s3';
+import { accountSteps } from '../../functions/account';
 import { adminSteps } from '../../functions/admin';
+import { createAuthChallenge } from '../../functions/createAuthChallenge';
+import { defineAuthChallenge } from '../../functions/defineAuthChallenge';
+import { triggerHandler } from '../../functions/lib/trigger';
+import { verifyAuthChallengeResponse } from '../../functions/verifyAuthChallengeResponse';
 import { authenticateSteps } from '../../functions/authenticate';
 import { ADMIN_GROUP, type StepEvent } from '../../functions/lib/contract';
 import { stepHandler } from '../../functions/lib/handler';
@@ -26,6 +34,7 @@ import { registerSteps } from '../../functions/register';
 import { uploadSteps } from '../../functions/uploads';
 import type { LambdaName } from '../../resolvers/manifest';
 import { createLocalAuth, createResolverRuntime, startAppSyncServer } from '../appsync/index';
+import { startCognitoServer } from '../cognito/index';
 import { startRekognitionServer } from '../rekognition/index';
 import { setS3Client } from '../rekognition/image';
 import { lockDataDir } from './lock';
@@ -65,13 +74,23 @@ export interface LocalStackOptions {
   region?: string;
 }
 
+/** Where and how to sign in with a face: what Amplify's `Auth.Cognito` configuration needs. */
+export interface LocalUserPool {
+  /** Amplify's `userPoolEndpoint`; the AWS SDK's `endpoint`. */
+  endpoint: string;
+  region: string;
+  userPoolId: string;
+  userPoolClientId: string;
+}
+
 /** What `<data>/local.json` holds and `npm start` prints. */
 export interface LocalStackInfo {
   graphqlUrl: string;
   realtimeUrl: string;
   apiKey: string;
   adminToken: string;
-  endpoints: { graphql: string; realtime: string; dynamodb: string; s3: string; rekognition: string };
+  userPool: LocalUserPool;
+  endpoints: { graphql: string; realtime: string; dynamodb: string; s3: string; rekognition: string; cognito: string };
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -147,11 +166,28 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     enginePromise.catch(() => undefined);
     cleanups.push(async () => (await enginePromise.catch(() => undefined))?.close());
 
-    const [dynamo, s3] = await Promise.all([
+    const { endUsers } = secrets.cognito;
+    const [dynamo, s3, cognito] = await Promise.all([
       startDynamoDb({ path: path.join(dataDir, 'dynamodb'), host }),
       startS3({ directory: path.join(dataDir, 's3'), host, bucket: BUCKET_NAME, credentials: [credentials] }),
+      // The triggers are the Lambdas' handlers, fresh per stack; they build their deps from the environment below when first called.
+      startCognitoServer({
+        userPoolId: endUsers.userPoolId,
+        clientId: endUsers.clientId,
+        region,
+        privateKey: secrets.cognito.privateKeyPem,
+        adminCredentials: credentials,
+        dataDir: path.join(dataDir, 'cognito'),
+        host,
+        triggers: {
+          defineAuthChallenge: triggerHandler(defineAuthChallenge),
+          createAuthChallenge: triggerHandler(createAuthChallenge),
+          verifyAuthChallengeResponse: triggerHandler(verifyAuthChallengeResponse),
+        },
+        log: options.logEngineRequests ? (line) => log(`[cognito] ${line}`) : () => undefined,
+      }),
     ]);
-    cleanups.push(() => dynamo.close(), () => s3.close());
+    cleanups.push(() => dynamo.close(), () => s3.close(), () => cognito.close());
     timings.services = since();
 
     const userThreshold = process.env.FACEGATE_AUTH_THRESHOLD;
@@ -163,6 +199,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
       AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
+      // The end users' pool: sign-in accounts (UserDirectory) and who a signed-in caller is.
+      USER_POOL_ID: endUsers.userPoolId,
       // s3rver stores streamed bodies with SDK default checksums corrupted.
       AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
       AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
@@ -205,6 +244,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       register: handlerOf(stepHandler(registerSteps)),
       authenticate: handlerOf(stepHandler(authenticateSteps)),
       admin: handlerOf(stepHandler(adminSteps)),
+      account: handlerOf(stepHandler(accountSteps)),
     };
 
     const auth = createLocalAuth(authOptions(secrets, region));
@@ -222,7 +262,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       realtimeUrl: server.realtimeUrl,
       apiKey: secrets.apiKey,
       adminToken: issueAdminToken(),
-      endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url },
+      userPool: { endpoint: cognito.url, region, userPoolId: endUsers.userPoolId, userPoolClientId: endUsers.clientId },
+      endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url, cognito: cognito.url },
     };
     const infoFile = path.join(dataDir, LOCAL_INFO_FILE);
     await firstSweep;
@@ -253,16 +294,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
+/** The two user pools, as the AWS API has them: the admins' (admin tokens) and the end users' (face sign-in, its one client). */
 function authOptions(secrets: LocalSecrets, region: string) {
+  const key = { privateKey: secrets.cognito.privateKeyPem, publicKey: secrets.cognito.publicKeyPem };
   return {
     apiKey: secrets.apiKey,
     iam: { ...secrets.iam },
-    cognito: {
-      userPoolId: secrets.cognito.userPoolId,
-      region,
-      privateKey: secrets.cognito.privateKeyPem,
-      publicKey: secrets.cognito.publicKeyPem,
-    },
+    cognito: [
+      { userPoolId: secrets.cognito.userPoolId, region, ...key },
+      { userPoolId: secrets.cognito.endUsers.userPoolId, region, clientId: secrets.cognito.endUsers.clientId, ...key },
+    ],
     region,
   };
 }

@@ -100,11 +100,13 @@ facegate local stack ready in ${(stack.readyMs / 1000).toFixed(1)} s${values.ver
   DynamoDB    ${stack.endpoints.dynamodb}   table ${stack.tableName}
   S3          ${stack.endpoints.s3}   bucket ${stack.bucketName}
   Rekognition ${stack.endpoints.rekognition}   collection ${stack.collectionId}
+  Cognito     ${stack.userPool.endpoint}   user pool ${stack.userPool.userPoolId}, client ${stack.userPool.userPoolClientId} (face sign-in)
 
   Settings for clients: ${path.join(dataDir, LOCAL_INFO_FILE)}
   Auth threshold: ${t.value}${t.localDefault ? ' (local default; AWS default is 99 — set FACEGATE_AUTH_THRESHOLD to change)' : ' (FACEGATE_AUTH_THRESHOLD)'}
 
   Try: npx facegate register -u alice -p photo.jpg      (npx facegate --help)
+       npx facegate login -u alice -p another-photo.jpg
   Ctrl-C to stop; data stays in ${dataDir}
 `);
 

@@ -11,8 +11,15 @@ export const SECRETS_FILE = 'secrets.json';
 export interface LocalSecrets {
   apiKey: string;
   iam: { accessKeyId: string; secretAccessKey: string; accountId: string };
-  cognito: { userPoolId: string; privateKeyPem: string; publicKeyPem: string };
+  /** `userPoolId` is the admins' pool; `endUsers` the face sign-in pool and its app client (same signing key). */
+  cognito: { userPoolId: string; privateKeyPem: string; publicKeyPem: string; endUsers: { userPoolId: string; clientId: string } };
 }
+
+/** The end users' pool and its app client, named as Cognito names them. */
+const endUsersPool = (region: string) => ({
+  userPoolId: `${region}_users${crypto.randomBytes(3).toString('hex')}`,
+  clientId: crypto.randomBytes(20).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, 'x').slice(0, 26),
+});
 
 /** AppSync API keys look like da2-<26 chars>. */
 const apiKey = (): string => 'da2-' + crypto.randomBytes(20).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '').padEnd(26, '0').slice(0, 26);
@@ -30,11 +37,12 @@ export function generateSecrets(region: string): LocalSecrets {
       userPoolId: `${region}_local${crypto.randomBytes(3).toString('hex')}`,
       privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      endUsers: endUsersPool(region),
     },
   };
 }
 
-const isSecrets = (v: unknown): v is LocalSecrets => {
+const isSecrets = (v: unknown): v is Omit<LocalSecrets, 'cognito'> & { cognito: Omit<LocalSecrets['cognito'], 'endUsers'> & Partial<Pick<LocalSecrets['cognito'], 'endUsers'>> } => {
   const s = v as Partial<LocalSecrets> | null;
   return (
     typeof s?.apiKey === 'string' &&
@@ -58,7 +66,11 @@ export function loadOrCreateSecrets(dataDir: string, region: string): { secrets:
       parsed = undefined; // truncated or hand-edited: the same clear message as a wrong shape
     }
     if (!isSecrets(parsed)) throw new Error(`${file} is not a facegate secrets file; move it away to start afresh`);
-    return { secrets: parsed, created: false };
+    if (parsed.cognito.endUsers) return { secrets: parsed as LocalSecrets, created: false };
+    // A data directory from before face sign-in: its end users' pool is made now, and kept.
+    const secrets: LocalSecrets = { ...parsed, cognito: { ...parsed.cognito, endUsers: endUsersPool(region) } };
+    fs.writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+    return { secrets, created: false };
   }
   const secrets = generateSecrets(region);
   fs.writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });

@@ -137,12 +137,16 @@ export type Mutation = {
   __typename?: 'Mutation';
   authenticate: AuthenticationResult;
   createUploadUrl: UploadTicket;
+  /** Erase the caller's own account, as deleteUser does: the right to erasure without an admin. */
+  deleteMe: DeleteUserResult;
   /** Erase a user: faces, Rekognition user, images and records. */
   deleteUser: DeleteUserResult;
   /** Called by the step Lambdas (IAM) to fan progress out to subscribers. */
   publishRegistrationProgress: RegistrationProgress;
   registerUser: RegistrationResult;
   registerWithIdCard: RegistrationResult;
+  /** Replace the caller's own photo, as updatePhoto does (the caller is the user: no userId). */
+  updateMyPhoto: RegistrationResult;
   updatePhoto: RegistrationResult;
 };
 
@@ -177,14 +181,38 @@ export type MutationRegisterWithIdCardArgs = {
 };
 
 
+export type MutationUpdateMyPhotoArgs = {
+  input: UpdateMyPhotoInput;
+};
+
+
 export type MutationUpdatePhotoArgs = {
   input: UpdatePhotoInput;
+};
+
+/**
+ * A signed-in user's own profile (`me`): the fields a user may see about themselves. Admins read
+ * more through `user`.
+ */
+export type Profile = {
+  __typename?: 'Profile';
+  createdAt: Scalars['AWSDateTime']['output'];
+  /** Enrolled faces, newest first. */
+  faceIds: Array<Scalars['ID']['output']>;
+  /** Whether an ID card was enrolled (its fields are for admins). */
+  hasIdCard: Scalars['Boolean']['output'];
+  properties: Maybe<Scalars['AWSJSON']['output']>;
+  status: UserStatus;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  userId: Scalars['ID']['output'];
 };
 
 export type Query = {
   __typename?: 'Query';
   faceRecords: Array<FaceRecord>;
   listUsers: UserConnection;
+  /** The caller's own profile (a token of the end users' pool); null when there is none (erased). */
+  me: Maybe<Profile>;
   /** A registration's status and event history, for clients that subscribed late. */
   registration: Maybe<Registration>;
   /** Who in the collection looks like this face (1:N), best first. */
@@ -326,6 +354,12 @@ export type Subscription = {
 
 export type SubscriptionOnRegistrationProgressArgs = {
   registrationId: Scalars['ID']['input'];
+};
+
+export type UpdateMyPhotoInput = {
+  image: ImageInput;
+  /** Idempotency token and subscription key; generated when absent. */
+  registrationId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 export type UpdatePhotoInput = {

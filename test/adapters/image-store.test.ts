@@ -20,9 +20,10 @@ const store = new S3ImageStore({ client, bucket: 'facegate-images' });
 beforeEach(() => s3.reset());
 
 describe('describe', () => {
-  it('returns size and content type from HeadObject', async () => {
-    s3.on(HeadObjectCommand).resolves({ ContentLength: 12345, ContentType: 'image/jpeg' });
-    expect(await store.describe('uploads/a')).toEqual({ size: 12345, contentType: 'image/jpeg' });
+  it('returns size, content type and when it was written from HeadObject', async () => {
+    const lastModified = new Date('2026-11-22T10:00:01.000Z');
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 12345, ContentType: 'image/jpeg', LastModified: lastModified });
+    expect(await store.describe('uploads/a')).toEqual({ size: 12345, contentType: 'image/jpeg', lastModified });
     expect(s3.commandCalls(HeadObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'facegate-images', Key: 'uploads/a' });
   });
 

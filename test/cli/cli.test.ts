@@ -64,6 +64,28 @@ describe('resolveTarget', () => {
   });
 });
 
+describe('login', () => {
+  it('needs the user pool: local.json from before face sign-in, or a deployed API without --user-pool-client-id, is a usage error', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cli-'));
+    fs.writeFileSync(path.join(dir, 'local.json'), JSON.stringify({ graphqlUrl: 'http://127.0.0.1:1/graphql', realtimeUrl: 'ws://x', apiKey: 'k', adminToken: 't', endpoints: {} }));
+    fs.writeFileSync(path.join(dir, 'me.jpg'), Buffer.from([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    const a = io({}, dir);
+    expect(await runCli(['login', '--data', dir, '-u', 'alice', '-p', 'me.jpg'], a.io)).toBe(2);
+    expect(a.err.join('\n')).toContain('login needs the user pool');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('finds Cognito in the API\'s region, or the one given', () => {
+    const api = 'https://abc.appsync-api.eu-west-1.amazonaws.com/graphql';
+    expect(resolveTarget({ endpoint: api, apiKey: 'k', userPoolClientId: 'c1' }, {}, '/').userPool).toEqual({ endpoint: 'https://cognito-idp.eu-west-1.amazonaws.com/', clientId: 'c1' });
+    expect(resolveTarget({ endpoint: 'https://api.example.com/graphql', apiKey: 'k', region: 'us-east-2' }, { FACEGATE_USER_POOL_CLIENT_ID: 'c2' }, '/').userPool).toEqual({
+      endpoint: 'https://cognito-idp.us-east-2.amazonaws.com/',
+      clientId: 'c2',
+    });
+    expect(resolveTarget({ endpoint: 'https://api.example.com/graphql', apiKey: 'k', userPoolClientId: 'c3' }, {}, '/').userPool).toBeUndefined();
+  });
+});
+
 describe('reportError', () => {
   it('prints errorType, message and errorInfo; exit 1 for API refusals, 3 for transport', () => {
     const lines: string[] = [];

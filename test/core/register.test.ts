@@ -39,6 +39,8 @@ describe('registerUser', () => {
     // the staged upload is gone once enrolled
     expect(world.images.keys('uploads/')).toEqual([]);
     expect(world.records.registrations.get(cmd.registrationId)).toMatchObject({ status: 'SUCCEEDED', faceId: result.faceId });
+    // and the account the user signs in to with this face
+    expect(t.account).toBe(true);
   });
 
   it('publishes every step in order, and records the same events', async () => {
@@ -67,9 +69,16 @@ describe('registerUser', () => {
     const started = (call: FaceCall) => world.faces.calls.includes(call);
     // Each gate opens only once its round-mates have started: a sequential flow would hang here.
     world.faces.gates.set('indexFace', () => until(() => started('searchFacesByImage') && started('createUser')));
-    world.faces.gates.set('associateFaces', () => until(() => started('searchFaces')));
+    world.faces.gates.set('associateFaces', () => until(() => started('searchFaces') && world.directory.calls.length > 0));
     await register(world, command(world, 'u1', alice));
     expect(world.faces.calls).toEqual(['indexFace', 'searchFacesByImage', 'createUser', 'associateFaces', 'searchFaces']);
+    expect(world.directory.calls).toEqual(['ensureUser u1']);
+  });
+
+  it('opens no sign-in account for a photo refused in round 1', async () => {
+    const world = createWorld();
+    await expectError(register(world, command(world, 'u1', [])), 'NO_FACE');
+    expect(world.directory.calls).toEqual([]);
   });
 
   it('accepts a small inline base64 image', async () => {
@@ -188,6 +197,24 @@ describe('registerUser', () => {
       await expectError(register(world, command(world, 'u1', alice)), 'INTERNAL');
       expect(traces(world, 'u1')).toEqual(noTraces);
       expect(world.images.keys('uploads/')).toHaveLength(1); // the client's upload stays for a retry
+    });
+
+    it('opening the sign-in account fails', async () => {
+      const world = createWorld();
+      world.directory.failures.set('ensureUser', new Error('Cognito throttled'));
+      await expectError(register(world, command(world, 'u1', alice)), 'INTERNAL');
+      expect(traces(world, 'u1')).toEqual(noTraces);
+    });
+
+    it('the sign-in account this registration opened is closed again; one that was there before is only linked', async () => {
+      const world = createWorld();
+      world.records.failures.set('replaceUser', new Error('DynamoDB down'));
+      await expectError(register(world, command(world, 'u1', alice)), 'INTERNAL');
+      expect(world.directory.calls).toEqual(['ensureUser u1', 'deleteUser u1']);
+      world.directory.accounts.add('u2');
+      await expectError(register(world, command(world, 'u2', bob)), 'INTERNAL');
+      expect(world.directory.accounts.has('u2')).toBe(true);
+      expect(world.directory.calls.filter((c) => c.endsWith('u2'))).toEqual(['ensureUser u2']);
     });
 
     it('reports what could not be undone as a possible orphan', async () => {

@@ -11,9 +11,8 @@ import { ListFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../../cli/graphql';
-import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, runCliOn, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the end-to-end flow tests (test/e2e/flows.test.ts)');
 
@@ -129,12 +128,7 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
   });
 
   it('works from the CLI: register (live steps), auth, users, delete', async () => {
-    const run = async (...argv: string[]) => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const code = await runCli([...argv, '--data', t.dataDir], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, cwd: process.cwd() });
-      return { code, out: out.join('\n'), err: err.join('\n') };
-    };
+    const run = (...argv: string[]) => runCliOn(t, ...argv);
     const reg = await run('register', '-u', 'bob', '-p', photoPath(PHOTOS.bob.enroll));
     expect(reg).toMatchObject({ code: 0, err: '' });
     expect(reg.out).toMatch(/DUPLICATE_CHECK\s+SUCCEEDED/);

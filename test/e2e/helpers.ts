@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphQLClient, type Authorization } from '../../cli/graphql';
+import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
 import { startLocalStack, type LocalStack } from '../../local/stack/index';
 
@@ -83,4 +84,12 @@ export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId:
   const s3Key = await upload(t, file);
   const vars: op.AuthenticateVars = { input: { userId, image: { s3Key } } };
   return (await t.client.request<op.AuthenticateData>(op.AUTHENTICATE, vars, t.app)).authenticate;
+}
+
+/** Runs the CLI against the test stack (its data directory); output joined by lines. */
+export async function runCliOn(t: Pick<TestStack, 'dataDir'>, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runCli([...argv, '--data', t.dataDir], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, cwd: process.cwd() });
+  return { code, out: out.join('\n'), err: err.join('\n') };
 }

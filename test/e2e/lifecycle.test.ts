@@ -28,14 +28,21 @@ afterAll(async () => {
 });
 
 describe('local stack lifecycle', { timeout: 90_000 }, () => {
-  it('writes local.json with the URLs, the API key and an admin token', () => {
+  it('writes local.json with the URLs, the API key, an admin token and the user pool for face sign-in', () => {
     const info = JSON.parse(fs.readFileSync(path.join(dataDir, 'local.json'), 'utf8')) as Record<string, unknown>;
     expect(info).toEqual({
       graphqlUrl: t!.stack.graphqlUrl,
       realtimeUrl: t!.stack.realtimeUrl,
       apiKey: t!.stack.apiKey,
       adminToken: t!.stack.adminToken,
+      userPool: t!.stack.userPool,
       endpoints: t!.stack.endpoints,
+    });
+    expect(t!.stack.userPool).toEqual({
+      endpoint: t!.stack.endpoints.cognito,
+      region: t!.stack.region,
+      userPoolId: expect.stringMatching(new RegExp(`^${t!.stack.region}_\\w+$`)),
+      userPoolClientId: expect.stringMatching(/^[a-z0-9]{26}$/),
     });
     expect(t!.stack.graphqlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
@@ -108,6 +115,7 @@ describe('local stack lifecycle', { timeout: 90_000 }, () => {
 
     t = await startTestStack(dataDir);
     expect(t.stack.apiKey).toBe(before.stack.apiKey);
+    expect({ ...t.stack.userPool, endpoint: undefined }).toEqual({ ...before.stack.userPool, endpoint: undefined });
     // The token issued before the restart is still accepted (the signing key persists).
     const { listUsers } = await t.client.request<op.ListUsersData>(op.LIST_USERS, {}, { token: oldToken });
     if (haveSharedFaces) {

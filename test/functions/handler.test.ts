@@ -4,6 +4,7 @@ import { registerSteps } from '../../functions/register';
 import { adminSteps } from '../../functions/admin';
 import { authenticateSteps } from '../../functions/authenticate';
 import { uploadSteps } from '../../functions/uploads';
+import { accountSteps } from '../../functions/account';
 import type { StepEvent } from '../../functions/lib/contract';
 import { readFunctionEnv } from '../../functions/lib/env';
 import { registrationIdOf, stepHandler } from '../../functions/lib/handler';
@@ -118,7 +119,7 @@ describe('function environment', () => {
 describe('the manifest and the step Lambdas agree', () => {
   it('each Lambda data source lists exactly the steps its handler serves', async () => {
     const { dataSources } = await import('../../resolvers/manifest');
-    const tables: Record<string, object> = { register: registerSteps, authenticate: authenticateSteps, admin: adminSteps, uploads: uploadSteps };
+    const tables: Record<string, object> = { register: registerSteps, authenticate: authenticateSteps, admin: adminSteps, uploads: uploadSteps, account: accountSteps };
     const lambdas = dataSources.flatMap((d) => (d.kind === 'AWS_LAMBDA' ? [d] : []));
     expect(lambdas.map((d) => d.lambda).sort()).toEqual(Object.keys(tables).sort());
     for (const d of lambdas) expect([...d.steps].sort(), d.lambda).toEqual(Object.keys(tables[d.lambda]!).sort());

@@ -1,7 +1,7 @@
 import type { CfnElement } from 'aws-cdk-lib';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LambdaName } from '../../resolvers/manifest';
+import type { FunctionName } from '../../infra/step-permissions';
 import { actionsOf, resourcesOf, roleOfFunction, statementsOfRole, synthesize, type Statement, type Synthesized } from './synth';
 
 let s: Synthesized;
@@ -14,14 +14,14 @@ beforeAll(async () => {
   template = s.template;
 });
 
-const statementsOf = (name: LambdaName): Statement[] =>
+const statementsOf = (name: FunctionName): Statement[] =>
   statementsOfRole(template, roleOfFunction(template, logicalId(s.stack.steps.get(name).node.defaultChild)));
 
 const actionsOn = (statements: Statement[], prefix: string): string[] =>
   statements.flatMap(actionsOf).filter((a) => a.startsWith(prefix)).sort();
 
 /** What each Lambda calls, traced by hand through core/flows and adapters/ (the spec of this test). */
-const REKOGNITION: Record<LambdaName, string[]> = {
+const REKOGNITION: Record<FunctionName, string[]> = {
   uploads: [],
   register: [
     'AssociateFaces', 'CompareFaces', 'CreateUser', 'DeleteFaces', 'DeleteUser', 'DetectFaces', 'DisassociateFaces',
@@ -29,15 +29,24 @@ const REKOGNITION: Record<LambdaName, string[]> = {
   ],
   authenticate: ['CompareFaces', 'DetectFaces', 'SearchUsersByImage'],
   admin: ['DeleteFaces', 'DeleteUser', 'SearchFacesByImage'],
+  account: ['DeleteFaces', 'DeleteUser'],
+  defineAuthChallenge: [],
+  createAuthChallenge: [],
+  verifyAuthChallengeResponse: ['CompareFaces', 'DetectFaces', 'SearchUsersByImage'],
 };
-const DYNAMODB: Record<LambdaName, string[]> = {
+const DYNAMODB: Record<FunctionName, string[]> = {
   uploads: [],
   register: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
   authenticate: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
   admin: ['BatchWriteItem', 'GetItem', 'Query'],
+  account: ['BatchWriteItem', 'GetItem', 'Query'],
+  // The lockout counter only.
+  defineAuthChallenge: ['GetItem'],
+  createAuthChallenge: [],
+  verifyAuthChallengeResponse: ['DeleteItem', 'GetItem', 'PutItem', 'Query'],
 };
 /** action → key prefixes of the image bucket. */
-const S3_OBJECTS: Record<LambdaName, Record<string, string[]>> = {
+const S3_OBJECTS: Record<FunctionName, Record<string, string[]>> = {
   uploads: { 's3:PutObject': ['uploads/'] },
   register: {
     's3:GetObject': ['faces/', 'uploads/'],
@@ -47,8 +56,25 @@ const S3_OBJECTS: Record<LambdaName, Record<string, string[]>> = {
   // Reads the staged selfie and (1:1 fallback) enrolled images; deletes only the staged selfie.
   authenticate: { 's3:GetObject': ['faces/', 'uploads/'], 's3:DeleteObject': ['uploads/'] },
   admin: { 's3:GetObject': ['uploads/'], 's3:DeleteObject': ['faces/', 'idcards/'] },
+  account: { 's3:DeleteObject': ['faces/', 'idcards/'] },
+  defineAuthChallenge: {},
+  // Presigns the PUT of its challenge's key only.
+  createAuthChallenge: { 's3:PutObject': ['uploads/signin/'] },
+  // Reads the sign-in upload and (1:1 fallback) enrolled images; deletes only sign-in uploads.
+  verifyAuthChallengeResponse: { 's3:GetObject': ['faces/', 'uploads/signin/'], 's3:DeleteObject': ['uploads/signin/'] },
 };
-const LAMBDAS = Object.keys(REKOGNITION) as LambdaName[];
+/** Cognito admin actions on the end users' pool. */
+const COGNITO: Record<FunctionName, string[]> = {
+  uploads: [],
+  register: ['AdminCreateUser', 'AdminDeleteUser', 'AdminGetUser', 'AdminSetUserPassword'],
+  authenticate: [],
+  admin: ['AdminDeleteUser'],
+  account: ['AdminDeleteUser'],
+  defineAuthChallenge: [],
+  createAuthChallenge: [],
+  verifyAuthChallengeResponse: [],
+};
+const LAMBDAS = Object.keys(REKOGNITION) as FunctionName[];
 
 describe('step Lambda roles', () => {
   it('carry no managed policy; no role in the stack does', () => {
@@ -96,8 +122,8 @@ describe('step Lambda roles', () => {
     }
     for (const prefixes of Object.values(granted)) prefixes.sort();
     expect(granted).toEqual(S3_OBJECTS[name]);
-    // Listing is what turns HeadObject of a missing upload into 404; only the Lambdas that read uploads need it.
-    expect(actionsOn(statements, 's3:ListBucket').length > 0).toBe(name !== 'uploads');
+    // Listing is what turns HeadObject of a missing upload into 404 (and deletePrefix lists): only the Lambdas that read uploads or erase need it.
+    expect(actionsOn(statements, 's3:ListBucket').length > 0).toBe(!['uploads', 'defineAuthChallenge', 'createAuthChallenge'].includes(name));
   });
 
   it('lets authenticate delete staged uploads only: it cannot write or delete enrolled images', () => {
@@ -112,6 +138,22 @@ describe('step Lambda roles', () => {
     expect(json(resourcesFor('s3:DeleteObject'))).not.toContain('faces/');
     // No wildcard S3 action could reach faces/ either.
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('s3:') && a.includes('*'))).toEqual([]);
+  });
+
+  it.each(LAMBDAS)('%s has exactly the Cognito admin actions it calls, on the end users\' pool only, and USER_POOL_ID with them', (name) => {
+    const statements = statementsOf(name).filter((st) => actionsOf(st).some((a) => a.startsWith('cognito-idp:')));
+    expect(statements.flatMap(actionsOf).sort()).toEqual(COGNITO[name].map((a) => 'cognito-idp:' + a).sort());
+    const endUsers = { 'Fn::GetAtt': [logicalId(s.stack.identity.endUserPool.node.defaultChild), 'Arn'] };
+    for (const statement of statements) expect(statement.Resource).toEqual(endUsers);
+    const fn = resourcesOf(template, 'AWS::Lambda::Function')[logicalId(s.stack.steps.get(name).node.defaultChild)]!;
+    const env = (fn.Properties!.Environment as { Variables: Record<string, unknown> }).Variables;
+    if (COGNITO[name].length > 0) expect(env.USER_POOL_ID).toEqual({ Ref: logicalId(s.stack.identity.endUserPool.node.defaultChild) });
+    else expect(env.USER_POOL_ID).toBeUndefined();
+  });
+
+  it('gives no Lambda any right on the admins\' pool', () => {
+    const admins = json({ 'Fn::GetAtt': [logicalId(s.stack.identity.userPool.node.defaultChild), 'Arn'] });
+    for (const name of LAMBDAS) expect(json(statementsOf(name))).not.toContain(admins);
   });
 
   it('lets only the register Lambda read ID cards with Textract', () => {
@@ -133,7 +175,7 @@ describe('step Lambda roles', () => {
   it('grants nothing beyond these services', () => {
     for (const name of LAMBDAS) {
       const services = new Set(statementsOf(name).flatMap(actionsOf).map((a) => a.split(':')[0]));
-      for (const service of services) expect(['rekognition', 'dynamodb', 's3', 'textract', 'logs', 'xray', 'appsync']).toContain(service);
+      for (const service of services) expect(['rekognition', 'dynamodb', 's3', 'textract', 'logs', 'xray', 'appsync', 'cognito-idp']).toContain(service);
     }
   });
 });

@@ -2,6 +2,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import type { CfnElement } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TABLE_KEYS } from '../../adapters/dynamodb/layout';
+import { TRIGGER_NAMES } from '../../infra/step-permissions';
 import { dataSources, pipelineFunctions, resolverCode, resolvers } from '../../resolvers/manifest';
 import { resourcesOf, synthesize, type Synthesized } from './synth';
 
@@ -83,9 +84,10 @@ describe('data', () => {
 describe('step Lambdas', () => {
   const lambdas = [...new Set(dataSources.flatMap((d) => (d.kind === 'AWS_LAMBDA' ? [d.lambda] : [])))];
 
-  it('are one Node.js 22 arm64 function per Lambda of the manifest, traced, logging to a retained-for-a-while group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', lambdas.length);
-    for (const name of lambdas) {
+  it('are one Node.js 22 arm64 function per Lambda of the manifest and per sign-in trigger, traced, logging to a retained-for-a-while group', () => {
+    template.resourceCountIs('AWS::Lambda::Function', lambdas.length + TRIGGER_NAMES.length);
+    expect(lambdas.length + TRIGGER_NAMES.length).toBe(8);
+    for (const name of [...lambdas, ...TRIGGER_NAMES]) {
       const fn = s.stack.steps.get(name);
       const props = resourcesOf(template, 'AWS::Lambda::Function')[logicalId(fn.node.defaultChild)]!.Properties!;
       expect(props).toMatchObject({
@@ -119,7 +121,7 @@ describe('step Lambdas', () => {
 });
 
 describe('AppSync API', () => {
-  it('defaults to IAM, adds API key and the user pool, traces and logs fields without verbose content', () => {
+  it('defaults to IAM, adds API key and both user pools, traces and logs fields without verbose content', () => {
     template.resourceCountIs('AWS::AppSync::GraphQLApi', 1);
     template.hasResourceProperties('AWS::AppSync::GraphQLApi', {
       AuthenticationType: 'AWS_IAM',
@@ -128,6 +130,10 @@ describe('AppSync API', () => {
         {
           AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
           UserPoolConfig: Match.objectLike({ UserPoolId: { Ref: logicalId(s.stack.identity.userPool.node.defaultChild) } }),
+        },
+        {
+          AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+          UserPoolConfig: Match.objectLike({ UserPoolId: { Ref: logicalId(s.stack.identity.endUserPool.node.defaultChild) } }),
         },
       ],
       XrayEnabled: true,
@@ -205,14 +211,71 @@ describe('AppSync API', () => {
 });
 
 describe('identity', () => {
+  const pool = (which: 'userPool' | 'endUserPool') => resourcesOf(template, 'AWS::Cognito::UserPool')[logicalId(s.stack.identity[which].node.defaultChild)]!.Properties!;
+  const client = (which: 'userPoolClient' | 'endUserPoolClient') =>
+    resourcesOf(template, 'AWS::Cognito::UserPoolClient')[logicalId(s.stack.identity[which].node.defaultChild)]!.Properties!;
+
+  it('has two user pools: the admins\' and the end users\'', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 2);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 2);
+  });
+
   it('has an admin user pool with group admins, MFA and no self sign-up, and a public client', () => {
-    template.resourceCountIs('AWS::Cognito::UserPool', 1);
-    template.hasResourceProperties('AWS::Cognito::UserPool', {
-      MfaConfiguration: 'ON',
-      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    expect(pool('userPool')).toMatchObject({ MfaConfiguration: 'ON', AdminCreateUserConfig: { AllowAdminCreateUserOnly: true } });
+    template.resourceCountIs('AWS::Cognito::UserPoolGroup', 1);
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', {
+      GroupName: 'admins',
+      UserPoolId: { Ref: logicalId(s.stack.identity.userPool.node.defaultChild) },
     });
-    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins' });
-    template.hasResourceProperties('AWS::Cognito::UserPoolClient', { GenerateSecret: false });
+    expect(client('userPoolClient')).toMatchObject({ GenerateSecret: false });
+    expect(pool('userPool').LambdaConfig).toBeUndefined();
+  });
+
+  it("has an end users' pool: accounts made by registration only, no MFA, the three face sign-in triggers", () => {
+    const props = pool('endUserPool');
+    expect(props).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'OFF',
+      UsernameConfiguration: { CaseSensitive: true },
+      Policies: { PasswordPolicy: expect.objectContaining({ MinimumLength: 12, RequireSymbols: true }) },
+    });
+    expect(props.AliasAttributes ?? props.UsernameAttributes).toBeUndefined();
+    const arn = (name: (typeof TRIGGER_NAMES)[number]) => ({ 'Fn::GetAtt': [logicalId(s.stack.steps.get(name).node.defaultChild), 'Arn'] });
+    expect(props.LambdaConfig).toEqual({
+      DefineAuthChallenge: arn('defineAuthChallenge'),
+      CreateAuthChallenge: arn('createAuthChallenge'),
+      VerifyAuthChallengeResponse: arn('verifyAuthChallengeResponse'),
+    });
+    // Cognito may invoke each trigger, from this pool only.
+    for (const name of TRIGGER_NAMES) {
+      template.hasResourceProperties('AWS::Lambda::Permission', {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: arn(name),
+        Principal: 'cognito-idp.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [logicalId(s.stack.identity.endUserPool.node.defaultChild), 'Arn'] },
+      });
+    }
+  });
+
+  it('lets the end users\' app client do custom authentication (and refresh) only, with no user existence errors', () => {
+    expect(client('endUserPoolClient')).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_CUSTOM_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      PreventUserExistenceErrors: 'ENABLED',
+      EnableTokenRevocation: true,
+      AuthSessionValidity: 5,
+      UserPoolId: { Ref: logicalId(s.stack.identity.endUserPool.node.defaultChild) },
+    });
+    expect(client('endUserPoolClient').AllowedOAuthFlows).toBeUndefined();
+    expect(client('endUserPoolClient').AllowedOAuthFlowsUserPoolClient).toBe(false);
+  });
+
+  it('gives the sign-in triggers Cognito\'s 5 s, and no user pool to administer', () => {
+    for (const name of TRIGGER_NAMES) {
+      const props = resourcesOf(template, 'AWS::Lambda::Function')[logicalId(s.stack.steps.get(name).node.defaultChild)]!.Properties!;
+      expect(props.Timeout, name).toBe(5);
+      expect((props.Environment as { Variables: Record<string, unknown> }).Variables.USER_POOL_ID, name).toBeUndefined();
+    }
   });
 
   it('has an identity pool for app clients, guests included, with both roles attached', () => {
@@ -227,7 +290,7 @@ describe('identity', () => {
 describe('outputs', () => {
   it('tell a client where and how to connect', () => {
     const outputs = template.findOutputs('*');
-    for (const name of ['GraphqlUrl', 'RealtimeUrl', 'ApiKeyId', 'UserPoolId', 'UserPoolClientId', 'IdentityPoolId', 'BucketName', 'Region']) {
+    for (const name of ['GraphqlUrl', 'RealtimeUrl', 'ApiKeyId', 'UserPoolId', 'UserPoolClientId', 'EndUserPoolId', 'EndUserPoolClientId', 'IdentityPoolId', 'BucketName', 'Region']) {
       expect(outputs, name).toHaveProperty(name);
     }
     expect(outputs.RealtimeUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalId(s.stack.api.api.node.defaultChild), 'RealtimeUrl'] });

@@ -153,7 +153,7 @@ export async function buildBundles(options: { dynamodb?: boolean } = {}): Promis
     return got.result;
   };
   const bindings: DataSourceBindings = {
-    lambdas: { uploads: lambda('uploads'), register: lambda('register'), authenticate: lambda('authenticate'), admin: lambda('admin') },
+    lambdas: { uploads: lambda('uploads'), register: lambda('register'), authenticate: lambda('authenticate'), admin: lambda('admin'), account: lambda('account') },
     dynamodb: dynamo ? { client: dynamo.client, tableName: dynamo.tableName } : ({ client: null, tableName: 'none' } as unknown as DataSourceBindings['dynamodb']),
   };
   const runtime = await createResolverRuntime({

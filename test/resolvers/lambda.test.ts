@@ -102,6 +102,9 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     ['Mutation', 'authenticate', { input: { userId: 'u1', image: { s3Key: 'uploads/a' } } }, 'authenticate'],
     ['Mutation', 'deleteUser', { userId: 'u1' }, 'admin'],
     ['Query', 'searchFaces', { image: { s3Key: 'uploads/a' }, limit: 5 }, 'admin'],
+    ['Query', 'me', {}, 'account'],
+    ['Mutation', 'updateMyPhoto', { input: { image: { s3Key: 'uploads/a' }, registrationId: 'registration-r9-0000' } }, 'register'],
+    ['Mutation', 'deleteMe', {}, 'account'],
   ])('%s.%s invokes the %s Lambda once and returns its result', async (typeName, fieldName, args, lambda) => {
     const calls: DataSourceCall[] = [];
     const value = { field: fieldName, ok: true };
@@ -109,7 +112,7 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     expect(run.result).toEqual(value);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.dataSource).toMatchObject({ name: lambda, kind: 'AWS_LAMBDA', lambda });
-    const stash = ['registerUser', 'registerWithIdCard', 'updatePhoto'].includes(fieldName) ? { registrationId: 'registration-r9-0000' } : {};
+    const stash = ['registerUser', 'registerWithIdCard', 'updatePhoto', 'updateMyPhoto'].includes(fieldName) ? { registrationId: 'registration-r9-0000' } : {};
     expect(calls[0]?.request).toEqual({ operation: 'Invoke', payload: { step: fieldName, args, identity: iamIdentity, stash } });
   });
 
@@ -126,6 +129,16 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     const again = await runPipeline(bundles, 'Mutation', 'registerUser', { args }, fakeLambda(calls, { result: { ok: 1 } }));
     expect(again.result).toEqual({ ok: 1 });
     expect((calls[1]?.request as { payload: StepEvent }).payload.stash.registrationId).not.toBe(sent.stash.registrationId);
+  });
+
+  it('updateMyPhoto checks its image like updatePhoto before the Lambda, and takes no userId', async () => {
+    const calls: DataSourceCall[] = [];
+    const args = { input: { image: { s3Key: 'faces/u2/x.jpg' } } };
+    await expect(runPipeline(bundles, 'Mutation', 'updateMyPhoto', { args }, fakeLambda(calls, { result: {} }))).rejects.toMatchObject({
+      errorType: 'INVALID_INPUT',
+      errorInfo: { field: 'input.image.s3Key' },
+    });
+    expect(calls).toHaveLength(0);
   });
 
   it('invalid arguments never reach the Lambda', async () => {

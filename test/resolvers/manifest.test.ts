@@ -25,7 +25,7 @@ function fieldsOf(typeName: string): string[] {
   return Object.keys(type.getFields()).map((f) => `${typeName}.${f}`);
 }
 
-const ALL_STEPS = ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate', 'deleteUser', 'searchFaces'];
+const ALL_STEPS = ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate', 'deleteUser', 'searchFaces', 'me', 'updateMyPhoto', 'deleteMe'];
 
 describe('resolvers/manifest', () => {
   it('every Query, Mutation and Subscription field and User.faces has exactly one resolver', () => {
@@ -33,7 +33,7 @@ describe('resolvers/manifest', () => {
     const have = resolvers.map((r) => `${r.typeName}.${r.fieldName}`).sort();
     expect(have).toEqual(wanted);
     expect(new Set(have).size).toBe(have.length);
-    expect(have).toHaveLength(14);
+    expect(have).toHaveLength(17);
   });
 
   it('each resolver code is named <Type>.<field> and its file exists', () => {
@@ -66,13 +66,14 @@ describe('resolvers/manifest', () => {
     expect(new Set(pipelineFunctions.map((f) => f.dataSource))).toEqual(new Set(dataSources.map((d) => d.name)));
   });
 
-  it('the Lambda data sources are the four step Lambdas and together serve each step exactly once', () => {
+  it('the Lambda data sources are the five step Lambdas and together serve each step exactly once', () => {
     const lambdas = dataSources.filter((d): d is LambdaDataSource => d.kind === 'AWS_LAMBDA');
     expect(lambdas.map((d) => [d.name, d.lambda])).toEqual([
       ['uploads', 'uploads'],
       ['register', 'register'],
       ['authenticate', 'authenticate'],
       ['admin', 'admin'],
+      ['account', 'account'],
     ]);
     const steps = lambdas.flatMap((d) => d.steps);
     expect([...steps].sort()).toEqual([...ALL_STEPS].sort());
@@ -109,10 +110,10 @@ describe('resolvers/manifest', () => {
     expect(pipeline('onRegistrationProgress')).toEqual(['passThrough']);
   });
 
-  it('codeEntries lists each code once: 14 resolvers and 6 function codes', () => {
+  it('codeEntries lists each code once: 17 resolvers and 6 function codes', () => {
     const codes = codeEntries();
     expect(new Set(codes).size).toBe(codes.length);
-    expect(codes).toHaveLength(20);
+    expect(codes).toHaveLength(23);
     expect(codes.filter((c) => c.startsWith('functions/')).sort()).toEqual([
       'functions/getUser',
       'functions/invokeStep',

@@ -67,6 +67,38 @@ describe('Subscription.onRegistrationProgress', () => {
     expect(viaNone(run)).toHaveLength(1);
   });
 
+  const userPool = (username: string, groups: string[] | null) => ({
+    sub: 'sub-1',
+    issuer: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool',
+    username,
+    claims: {},
+    sourceIp: ['127.0.0.1'],
+    defaultAuthStrategy: 'ALLOW',
+    groups,
+  });
+
+  it("gives a signed-in user only their own registrations' events: the filter also requires their userId", async () => {
+    const run = await runPipeline(bundles, 'Subscription', 'onRegistrationProgress', { args: { registrationId: 'r-77' }, identity: userPool('alice', null) });
+    expect(run.subscriptionFilter).toEqual({
+      filterGroup: [
+        {
+          filters: [
+            { fieldName: 'registrationId', operator: 'eq', value: 'r-77' },
+            { fieldName: 'userId', operator: 'eq', value: 'alice' },
+          ],
+        },
+      ],
+    });
+  });
+
+  it('lets admins (group admins) and IAM callers follow any registration', async () => {
+    const iam = { accountId: '1', cognitoIdentityPoolId: null, cognitoIdentityId: null, sourceIp: [], username: 'AIDA', userArn: 'arn:aws:iam::1:user/x' };
+    for (const identity of [userPool('ops', ['admins']), iam]) {
+      const run = await runPipeline(bundles, 'Subscription', 'onRegistrationProgress', { args: { registrationId: 'r-77' }, identity });
+      expect(run.subscriptionFilter).toEqual({ filterGroup: [{ filters: [{ fieldName: 'registrationId', operator: 'eq', value: 'r-77' }] }] });
+    }
+  });
+
   it('sets no filter when the registrationId is malformed', async () => {
     const out = await bundles.runtime.resolve(fieldRequest('Subscription', 'onRegistrationProgress', { registrationId: 'r 1' }));
     expect(out.errors).toMatchObject([{ errorType: 'INVALID_INPUT', errorInfo: { field: 'registrationId' } }]);

@@ -19,7 +19,7 @@ describe('schema', () => {
   it('is valid with AppSync scalars and directives declared', () => {
     expect(schema.getQueryType()?.name).toBe('Query');
     expect(Object.keys(schema.getMutationType()!.getFields()).sort()).toEqual(
-      ['authenticate', 'createUploadUrl', 'deleteUser', 'publishRegistrationProgress', 'registerUser', 'registerWithIdCard', 'updatePhoto'].sort(),
+      ['authenticate', 'createUploadUrl', 'deleteMe', 'deleteUser', 'publishRegistrationProgress', 'registerUser', 'registerWithIdCard', 'updateMyPhoto', 'updatePhoto'].sort(),
     );
   });
 
@@ -31,15 +31,25 @@ describe('schema', () => {
   });
 
   it('gives app fields to API key and IAM, admin fields to the admins group, publishing to IAM only', () => {
-    for (const name of ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate']) {
+    for (const name of ['registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate']) {
       expect(modesOf('Mutation', name)).toEqual(['API_KEY', 'AWS_IAM']);
     }
+    // Signed-in users upload their selfies too.
+    expect(modesOf('Mutation', 'createUploadUrl')).toEqual(['API_KEY', 'AWS_IAM', 'AMAZON_COGNITO_USER_POOLS']);
     expect(modesOf('Mutation', 'publishRegistrationProgress')).toEqual(['AWS_IAM']);
     const admin = [['Mutation', 'deleteUser'], ...['user', 'listUsers', 'faceRecords', 'searchFaces'].map((n) => ['Query', n])] as const;
     for (const [typeName, fieldName] of admin) {
       expect(modesOf(typeName, fieldName)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
       expect(loaded.ruleOf(typeName, fieldName).get('AMAZON_COGNITO_USER_POOLS')).toEqual(['admins']);
     }
+  });
+
+  it('gives the fields about oneself to any user-pool caller, and only them', () => {
+    for (const [typeName, fieldName] of [['Query', 'me'], ['Mutation', 'updateMyPhoto'], ['Mutation', 'deleteMe']] as const) {
+      expect(modesOf(typeName, fieldName)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
+      expect(loaded.ruleOf(typeName, fieldName).get('AMAZON_COGNITO_USER_POOLS')).toBeNull();
+    }
+    expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(['faceRecords', 'listUsers', 'me', 'registration', 'searchFaces', 'user']);
   });
 
   it('lets every mode that can reach a field read the type it returns (AppSync checks each level)', () => {

@@ -26,6 +26,7 @@ import type {
   RegistrationRecord,
   SearchOptions,
   StoredObject,
+  UserDirectory,
   UserMatch,
   UserRecord,
 } from '../../core/ports';
@@ -205,11 +206,18 @@ export class FakeFaceEngine implements FaceEngine {
 }
 
 export class FakeImageStore implements ImageStore {
-  readonly objects = new Map<string, { bytes: Uint8Array; contentType: string }>();
+  readonly objects = new Map<string, { bytes: Uint8Array; contentType: string; lastModified: Date }>();
   readonly failures = new Map<'save' | 'delete', Error>();
 
-  put(key: string, bytes: Uint8Array, contentType = 'image/jpeg'): void {
-    this.objects.set(key, { bytes, contentType });
+  /** Objects are stamped with this clock's time, in whole seconds as S3 does. */
+  constructor(private readonly clock: { now(): Date } = { now: () => new Date() }) {}
+
+  private stamp(): Date {
+    return new Date(Math.floor(this.clock.now().getTime() / 1000) * 1000);
+  }
+
+  put(key: string, bytes: Uint8Array, contentType = 'image/jpeg', lastModified = this.stamp()): void {
+    this.objects.set(key, { bytes, contentType, lastModified });
   }
 
   bytes(key: string): Uint8Array {
@@ -220,13 +228,13 @@ export class FakeImageStore implements ImageStore {
 
   async describe(key: string): Promise<StoredObject | null> {
     const object = this.objects.get(key);
-    return object ? { size: object.bytes.length, contentType: object.contentType } : null;
+    return object ? { size: object.bytes.length, contentType: object.contentType, lastModified: object.lastModified } : null;
   }
 
   async save(image: ImageRef, key: string, contentType: string): Promise<void> {
     const failure = this.failures.get('save');
     if (failure) throw failure;
-    this.objects.set(key, { bytes: image.kind === 'bytes' ? image.bytes : this.bytes(image.key), contentType });
+    this.objects.set(key, { bytes: image.kind === 'bytes' ? image.bytes : this.bytes(image.key), contentType, lastModified: this.stamp() });
   }
 
   async delete(keys: string[]): Promise<void> {
@@ -367,6 +375,29 @@ export class FakeIdReader implements IdDocumentReader {
   }
 }
 
+/** Sign-in accounts by userId; `calls` in order, `failures` make a call fail after it is recorded. */
+export class FakeUserDirectory implements UserDirectory {
+  readonly accounts = new Set<string>();
+  readonly calls: string[] = [];
+  readonly failures = new Map<keyof UserDirectory, Error>();
+
+  async ensureUser(userId: string): Promise<boolean> {
+    this.calls.push(`ensureUser ${userId}`);
+    const failure = this.failures.get('ensureUser');
+    if (failure) throw failure;
+    if (this.accounts.has(userId)) return false;
+    this.accounts.add(userId);
+    return true;
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    this.calls.push(`deleteUser ${userId}`);
+    const failure = this.failures.get('deleteUser');
+    if (failure) throw failure;
+    this.accounts.delete(userId);
+  }
+}
+
 export class MemoryLogger implements Logger {
   readonly lines: { level: string; message: string; fields?: Record<string, unknown> }[] = [];
   info(message: string, fields?: Record<string, unknown>): void {
@@ -395,19 +426,22 @@ export interface World extends Deps {
   records: FakeRecordStore;
   images: FakeImageStore;
   publisher: FakePublisher;
+  directory: FakeUserDirectory;
   clock: ManualClock;
   logger: MemoryLogger;
 }
 
 export function createWorld(config: Partial<Config> = {}): World {
-  const images = new FakeImageStore();
+  const clock = new ManualClock();
+  const images = new FakeImageStore(clock);
   return {
     faces: new FakeFaceEngine(images),
     records: new FakeRecordStore(),
     images,
     publisher: new FakePublisher(),
     idReader: new FakeIdReader(),
-    clock: new ManualClock(),
+    directory: new FakeUserDirectory(),
+    clock,
     ids: { newId: () => randomUUID() },
     config: { ...defaultConfig, ...config },
     logger: new MemoryLogger(),
@@ -429,7 +463,8 @@ export function traces(world: World, userId: string) {
     images: [...world.images.keys(`faces/${userId}/`), ...world.images.keys(`idcards/${userId}/`)],
     profile: world.records.users.get(userId) ?? null,
     faceItems: [...world.records.faceItems.values()].filter((f) => f.userId === userId),
+    account: world.directory.accounts.has(userId),
   };
 }
 
-export const noTraces = { collectionFaces: [], rekognitionUser: false, images: [], profile: null, faceItems: [] };
+export const noTraces = { collectionFaces: [], rekognitionUser: false, images: [], profile: null, faceItems: [], account: false };

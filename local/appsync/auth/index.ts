@@ -6,7 +6,7 @@
  *   any other Authorization         → AMAZON_COGNITO_USER_POOLS
  *   nothing                         → the default mode (IAM) without a signature → 401
  */
-import { createHash, randomUUID, type JsonWebKey } from 'node:crypto';
+import { createHash, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { AuthMode, Caller, CognitoIdentity, IamIdentity } from '../contract';
 import { isUnauthorized, unauthorized, UnauthorizedError } from './errors';
 import { kidOf, signJwt, toPrivateKey, toPublicKey, verifyJwt, type KeyInput } from './jwt';
@@ -39,7 +39,8 @@ export interface LocalAuthOptions {
   apiKey?: string;
   apiKeys?: string[];
   iam?: LocalIamOptions;
-  cognito?: LocalCognitoOptions;
+  /** One user pool, or several (as an AppSync API with more than one user-pool mode); a token's `iss` says which. */
+  cognito?: LocalCognitoOptions | readonly LocalCognitoOptions[];
   /** SigV4 scope region (default: cognito.region, else us-east-1). */
   region?: string;
   /** Allowed SigV4 clock skew (default 5 minutes, as AWS). */
@@ -69,6 +70,8 @@ export interface IssueTokenOptions {
   /** Stable per username unless given. */
   sub?: string;
   extraClaims?: Record<string, unknown>;
+  /** Which pool issues it (default: the first). */
+  userPoolId?: string;
 }
 
 export interface LocalAuth {
@@ -76,8 +79,9 @@ export interface LocalAuth {
   readonly modes: AuthMode[];
   authenticate(request: AuthRequest): Promise<Caller | UnauthorizedError>;
   issueCognitoToken(options: IssueTokenOptions): string;
-  /** The user pool's JWKS (what https://cognito-idp…/.well-known/jwks.json serves). */
+  /** The user pools' JWKS (what https://cognito-idp…/.well-known/jwks.json serves), every pool's key once. */
   jwks(): { keys: JsonWebKey[] };
+  /** The first pool's issuer. */
   readonly issuer: string | undefined;
 }
 
@@ -95,22 +99,33 @@ const subOf = (userPoolId: string, username: string) => {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
 
+interface UserPool {
+  options: LocalCognitoOptions;
+  issuer: string;
+  privateKey: KeyObject | undefined;
+  publicKey: KeyObject;
+  kid: string;
+}
+
+function userPoolOf(cognito: LocalCognitoOptions): UserPool {
+  const privateKey = cognito.privateKey !== undefined ? toPrivateKey(cognito.privateKey) : undefined;
+  const publicKey = cognito.publicKey !== undefined ? toPublicKey(cognito.publicKey) : privateKey ? toPublicKey(privateKey) : undefined;
+  if (!publicKey) throw new Error('createLocalAuth: cognito needs privateKey or publicKey');
+  return { options: cognito, issuer: `https://cognito-idp.${cognito.region}.amazonaws.com/${cognito.userPoolId}`, privateKey, publicKey, kid: kidOf(publicKey) };
+}
+
 export function createLocalAuth(options: LocalAuthOptions): LocalAuth {
   const apiKeys = new Set([...(options.apiKey ? [options.apiKey] : []), ...(options.apiKeys ?? [])]);
-  const region = options.region ?? options.cognito?.region ?? 'us-east-1';
+  const pools = (options.cognito === undefined ? [] : Array.isArray(options.cognito) ? options.cognito : [options.cognito as LocalCognitoOptions]).map(userPoolOf);
+  const region = options.region ?? pools[0]?.options.region ?? 'us-east-1';
   const maxSkewMs = options.maxClockSkewMs ?? 5 * 60_000;
   const now = options.now ?? (() => new Date());
-  const cognito = options.cognito;
-  const issuer = cognito ? `https://cognito-idp.${cognito.region}.amazonaws.com/${cognito.userPoolId}` : undefined;
-  const privateKey = cognito?.privateKey !== undefined ? toPrivateKey(cognito.privateKey) : undefined;
-  const publicKey = cognito?.publicKey !== undefined ? toPublicKey(cognito.publicKey) : privateKey ? toPublicKey(privateKey) : undefined;
-  if (cognito && !publicKey) throw new Error('createLocalAuth: cognito needs privateKey or publicKey');
-  const kid = publicKey ? kidOf(publicKey) : '';
+  const issuer = pools[0]?.issuer;
 
   const modes: AuthMode[] = [
     ...(options.iam ? ['AWS_IAM' as const] : []),
     ...(apiKeys.size > 0 ? ['API_KEY' as const] : []),
-    ...(cognito ? ['AMAZON_COGNITO_USER_POOLS' as const] : []),
+    ...(pools.length > 0 ? ['AMAZON_COGNITO_USER_POOLS' as const] : []),
   ];
 
   const sourceIpOf = (request: AuthRequest) => [(request.sourceIp ?? '127.0.0.1').replace(/^::ffff:/, '')];
@@ -138,11 +153,14 @@ export function createLocalAuth(options: LocalAuthOptions): LocalAuth {
   }
 
   function userPool(request: AuthRequest, token: string): Caller | UnauthorizedError {
-    if (!cognito || !publicKey) return unauthorized('Cognito user pools are not configured');
-    const checked = verifyJwt(token, publicKey);
+    if (pools.length === 0) return unauthorized('Cognito user pools are not configured');
+    // The pool is the one the token names; its key must verify it (an unknown iss is refused either way).
+    const named = pools.find((p) => p.issuer === unverifiedIssuer(token)) ?? pools[0]!;
+    const checked = verifyJwt(token, named.publicKey);
     if (!checked.ok) return unauthorized(checked.reason);
     const c = checked.claims;
-    if (c.iss !== issuer) return unauthorized(`iss ${String(c.iss)} is not ${issuer}`);
+    if (c.iss !== named.issuer) return unauthorized(`iss ${String(c.iss)} is not ${pools.map((p) => p.issuer).join(' or ')}`);
+    const cognito = named.options;
     const nowSeconds = Math.floor(now().getTime() / 1000);
     if (typeof c.exp !== 'number' || c.exp <= nowSeconds) return unauthorized('token expired');
     if (c.token_use !== 'id' && c.token_use !== 'access') return unauthorized(`token_use ${String(c.token_use)} is neither id nor access`);
@@ -152,7 +170,7 @@ export function createLocalAuth(options: LocalAuthOptions): LocalAuth {
     const groups = Array.isArray(c['cognito:groups']) ? (c['cognito:groups'] as unknown[]).map(String) : null;
     const identity: CognitoIdentity = {
       sub: String(c.sub ?? ''),
-      issuer: issuer!,
+      issuer: named.issuer,
       username,
       claims: c,
       sourceIp: sourceIpOf(request),
@@ -178,8 +196,10 @@ export function createLocalAuth(options: LocalAuthOptions): LocalAuth {
       if (/^AWS4-HMAC-SHA256\s/i.test(authorization)) return iam(request, headers);
       return userPool(request, authorization);
     },
-    issueCognitoToken({ username, groups, expiresInSeconds = 3600, tokenUse = 'id', email, sub, extraClaims }) {
-      if (!cognito || !privateKey) throw new Error('issueCognitoToken: cognito.privateKey is not configured');
+    issueCognitoToken({ username, groups, expiresInSeconds = 3600, tokenUse = 'id', email, sub, extraClaims, userPoolId }) {
+      const pool = userPoolId === undefined ? pools[0] : pools.find((p) => p.options.userPoolId === userPoolId);
+      if (!pool?.privateKey) throw new Error(`issueCognitoToken: cognito.privateKey is not configured${userPoolId ? ` for ${userPoolId}` : ''}`);
+      const { options: cognito, privateKey, kid, issuer } = pool;
       const iat = Math.floor(now().getTime() / 1000);
       const claims: Record<string, unknown> = {
         sub: sub ?? subOf(cognito.userPoolId, username),
@@ -199,9 +219,19 @@ export function createLocalAuth(options: LocalAuthOptions): LocalAuth {
       return signJwt(claims, privateKey, kid);
     },
     jwks() {
-      if (!publicKey) return { keys: [] };
-      return { keys: [{ ...publicKey.export({ format: 'jwk' }), kid, alg: 'RS256', use: 'sig' }] };
+      const keys = new Map(pools.map((p) => [p.kid, { ...p.publicKey.export({ format: 'jwk' }), kid: p.kid, alg: 'RS256', use: 'sig' }]));
+      return { keys: [...keys.values()] };
     },
   };
+}
+
+/** The `iss` a JWT claims, before anything is verified (only to pick the key that must verify it). */
+function unverifiedIssuer(token: string): unknown {
+  try {
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { iss?: unknown } | null;
+    return claims?.iss;
+  } catch {
+    return undefined;
+  }
 }
 

@@ -30,6 +30,23 @@ describe('createLocalAuth', () => {
     expect(await check('not.a.jwt')).toMatchObject({ errorType: 'UnauthorizedException' });
   });
 
+  it('accepts several user pools, each token checked against its own pool (key, client id), and names its issuer', async () => {
+    const endUsersPair = generateCognitoKeyPair();
+    const endUsers = { ...USER_POOL, userPoolId: `${USER_POOL.region}_EndUsers`, privateKey: endUsersPair.privateKey, clientId: 'face-app' };
+    const auth = createLocalAuth({ cognito: [{ ...USER_POOL, privateKey: pair.privateKey }, endUsers] });
+    const check = (token: string) => auth.authenticate({ headers: { authorization: token }, path: '/graphql', body: '' });
+    const admin = await check(auth.issueCognitoToken({ username: 'ops', groups: ['admins'] }));
+    const user = await check(auth.issueCognitoToken({ username: 'alice', tokenUse: 'access', userPoolId: endUsers.userPoolId }));
+    expect(admin).toMatchObject({ identity: { username: 'ops', issuer: `https://cognito-idp.${USER_POOL.region}.amazonaws.com/${USER_POOL.userPoolId}` } });
+    expect(user).toMatchObject({ identity: { username: 'alice', groups: null, issuer: `https://cognito-idp.${USER_POOL.region}.amazonaws.com/${endUsers.userPoolId}` } });
+    // The end users' pool checks its client id; a token claiming that pool but signed with the other key is refused.
+    expect(await check(auth.issueCognitoToken({ username: 'a', userPoolId: endUsers.userPoolId, extraClaims: { aud: 'other' } }))).toMatchObject({ reason: expect.stringMatching(/client/) });
+    const forged = auth.issueCognitoToken({ username: 'a', extraClaims: { iss: `https://cognito-idp.${USER_POOL.region}.amazonaws.com/${endUsers.userPoolId}` } });
+    expect(await check(forged)).toMatchObject({ status: 401, reason: expect.stringMatching(/signature/) });
+    expect(auth.jwks().keys.map((k) => k.kid).sort()).toEqual([pair.kid, endUsersPair.kid].sort());
+    expect(() => auth.issueCognitoToken({ username: 'a', userPoolId: 'nope' })).toThrow(/nope/);
+  });
+
   it('selects the mode from the headers like AppSync, and refuses modes it does not have', async () => {
     const auth = createLocalAuth({ apiKeys: ['k1', API_KEY], iam: IAM, region: REGION });
     expect(auth.modes).toEqual(['AWS_IAM', 'API_KEY']);

@@ -1,0 +1,95 @@
+/**
+ * The HTTP front: JSON 1.1 framing, dispatch by X-Amz-Target, SigV4 on the admin operations,
+ * CORS for browsers (Amplify in a web app calls it cross-origin), one log line per request.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import { lowerCaseHeaders, verifySigV4 } from '../appsync/auth';
+import { ADMIN_OPERATIONS, PUBLIC_OPERATIONS, type OperationContext } from './operations';
+import { CONTENT_TYPE, CognitoError, errorBody, TARGET_PREFIX, type ErrorName } from './protocol';
+
+/** Cognito's requests are small JSON documents. */
+const MAX_BODY = 256 * 1024;
+
+export interface AdminCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+const CORS_HEADERS: Record<string, string> = {
+  'access-control-allow-origin': '*',
+  'access-control-allow-methods': 'POST, OPTIONS',
+  'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256, amz-sdk-invocation-id, amz-sdk-request',
+  'access-control-expose-headers': 'x-amzn-requestid, x-amzn-errortype, x-amzn-errormessage',
+  'access-control-max-age': '86400',
+};
+
+function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= MAX_BODY) chunks.push(c);
+    });
+    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createHandler(ctx: OperationContext, options: { region: string; admin?: AdminCredentials; log: (line: string) => void }): http.RequestListener {
+  return (req, res) => {
+    const started = performance.now();
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || '-';
+    const send = (status: number, body: string, errorType?: string) => {
+      res.writeHead(status, {
+        ...CORS_HEADERS,
+        'content-type': CONTENT_TYPE,
+        'content-length': Buffer.byteLength(body),
+        'x-amzn-requestid': randomUUID(),
+        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+      });
+      res.end(body);
+      options.log(`${op} ${status}${errorType ? ` ${errorType}` : ''} ${Math.round(performance.now() - started)}ms`);
+    };
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, CORS_HEADERS);
+      res.end();
+      return;
+    }
+    (async () => {
+      if (req.method !== 'POST') throw new CognitoError('UnknownOperationException', 'Only POST / is supported', 404);
+      const publicOp = Object.hasOwn(PUBLIC_OPERATIONS, op) ? PUBLIC_OPERATIONS[op] : undefined;
+      const adminOp = Object.hasOwn(ADMIN_OPERATIONS, op) ? ADMIN_OPERATIONS[op] : undefined;
+      const handler = publicOp ?? adminOp;
+      if (!target.startsWith(TARGET_PREFIX) || !handler) throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
+      const raw = await readBody(req);
+      if (raw === undefined) throw new CognitoError('SerializationException', 'Request is too large.');
+      if (adminOp && options.admin) await checkSignature(req, raw, options.region, options.admin);
+      let body: unknown;
+      try {
+        body = raw.length ? JSON.parse(raw) : {};
+      } catch {
+        throw new CognitoError('SerializationException', 'Request body is not valid JSON');
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CognitoError('SerializationException', 'Request body must be a JSON object');
+      send(200, JSON.stringify(await handler(ctx, body as Record<string, unknown>)));
+    })().catch((e: unknown) => {
+      const err = e instanceof CognitoError ? e : new CognitoError('InternalErrorException', 'Internal server error');
+      if (!(e instanceof CognitoError)) options.log(`${op} internal error: ${(e as Error).stack ?? String(e)}`);
+      send(err.status, errorBody(err), err.type);
+    });
+  };
+}
+
+/** Admin operations need IAM credentials, as in AWS: the local stack's key pair, service cognito-idp. */
+async function checkSignature(req: http.IncomingMessage, body: string, region: string, credentials: AdminCredentials): Promise<void> {
+  const headers = lowerCaseHeaders(req.headers);
+  if (!headers.authorization) throw new CognitoError('MissingAuthenticationTokenException', 'Missing Authentication Token');
+  const checked = await verifySigV4(
+    { method: 'POST', path: new URL(req.url ?? '/', 'http://localhost').pathname, headers, body },
+    { credentials, region, service: 'cognito-idp', maxSkewMs: 5 * 60_000 },
+  );
+  if ('errorType' in checked) throw new CognitoError(checked.errorType as ErrorName, checked.message);
+}
