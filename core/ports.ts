@@ -207,6 +207,8 @@ export interface ImageStore {
   /** Deletes everything under a prefix; returns how many objects went. */
   deletePrefix(prefix: string): Promise<number>;
   presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<{ url: string; headers: Record<string, string> }>;
+  /** A presigned GET of `key` (the bucket is private: this is how a browser may show an image). */
+  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 /** Fans progress out to subscribers (AppSync publishRegistrationProgress in AWS). */

@@ -42,6 +42,7 @@ export type FunctionName =
   | 'queryUsers'
   | 'queryFaces'
   | 'queryRegistration'
+  | 'queryUserRegistrations'
   | 'passThrough';
 
 /** An AppSync function (pipeline step). The same code may serve several functions. */
@@ -84,7 +85,7 @@ export const dataSources: readonly DataSourceSpec[] = [
   { name: 'uploads', kind: 'AWS_LAMBDA', lambda: 'uploads', steps: ['createUploadUrl'] },
   { name: 'register', kind: 'AWS_LAMBDA', lambda: 'register', steps: ['registerUser', 'registerWithIdCard', 'updatePhoto'] },
   { name: 'authenticate', kind: 'AWS_LAMBDA', lambda: 'authenticate', steps: ['authenticate'] },
-  { name: 'admin', kind: 'AWS_LAMBDA', lambda: 'admin', steps: ['deleteUser', 'searchFaces'] },
+  { name: 'admin', kind: 'AWS_LAMBDA', lambda: 'admin', steps: ['deleteUser', 'searchFaces', 'faceImageUrl'] },
   { name: 'table', kind: 'AMAZON_DYNAMODB' },
   { name: 'none', kind: 'NONE' },
 ];
@@ -98,6 +99,7 @@ export const pipelineFunctions: readonly FunctionSpec[] = [
   { name: 'queryUsers', code: 'functions/queryUsers', dataSource: 'table' },
   { name: 'queryFaces', code: 'functions/queryFaces', dataSource: 'table' },
   { name: 'queryRegistration', code: 'functions/queryRegistration', dataSource: 'table' },
+  { name: 'queryUserRegistrations', code: 'functions/queryUserRegistrations', dataSource: 'table' },
   { name: 'passThrough', code: 'functions/passThrough', dataSource: 'none' },
 ];
 
@@ -119,6 +121,8 @@ export const resolvers: readonly ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'faceRecords', functions: ['queryFaces'] },
   { typeName: 'Query', fieldName: 'searchFaces', functions: ['invokeAdmin'] },
   { typeName: 'Query', fieldName: 'registration', functions: ['queryRegistration'] },
+  { typeName: 'Query', fieldName: 'registrations', functions: ['queryUserRegistrations'] },
+  { typeName: 'Query', fieldName: 'faceImageUrl', functions: ['invokeAdmin'] },
   { typeName: 'User', fieldName: 'faces', functions: ['queryFaces'] },
   {
     typeName: 'Subscription',

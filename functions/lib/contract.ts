@@ -17,7 +17,8 @@ export type StepName =
   | 'updatePhoto'
   | 'authenticate'
   | 'deleteUser'
-  | 'searchFaces';
+  | 'searchFaces'
+  | 'faceImageUrl';
 
 export interface StepEvent<Args = Record<string, unknown>> {
   step: StepName;

@@ -102,6 +102,7 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     ['Mutation', 'authenticate', { input: { userId: 'u1', image: { s3Key: 'uploads/a' } } }, 'authenticate'],
     ['Mutation', 'deleteUser', { userId: 'u1' }, 'admin'],
     ['Query', 'searchFaces', { image: { s3Key: 'uploads/a' }, limit: 5 }, 'admin'],
+    ['Query', 'faceImageUrl', { userId: 'u1', faceId: 'f1' }, 'admin'],
   ])('%s.%s invokes the %s Lambda once and returns its result', async (typeName, fieldName, args, lambda) => {
     const calls: DataSourceCall[] = [];
     const value = { field: fieldName, ok: true };
@@ -135,6 +136,14 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
       errorType: 'INVALID_INPUT',
       errorInfo: { field: 'input.image.s3Key' },
     });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('faceImageUrl checks userId and faceId before the Lambda', async () => {
+    const calls: DataSourceCall[] = [];
+    for (const args of [{ userId: 'u 1', faceId: 'f1' }, { userId: 'u1', faceId: '../x' }, { userId: 'u1' }]) {
+      await expect(runPipeline(bundles, 'Query', 'faceImageUrl', { args }, fakeLambda(calls, { result: {} }))).rejects.toMatchObject({ errorType: 'INVALID_INPUT' });
+    }
     expect(calls).toHaveLength(0);
   });
 
