@@ -6,6 +6,7 @@
  *                                                staged uploads/ expire after a day (upload-expiry.ts)
  *   local/rekognition       <data>/rekognition   the face collection
  *   local/appsync           GraphQL + real-time  resolver bundles, step Lambdas in-process
+ *   web (optional)          / on the same port   the built web app and its /config.json (web.ts)
  *
  * The step Lambdas run in-process with the environment they get in AWS (TABLE_NAME, …) and
  * AWS_ENDPOINT_URL_<SERVICE> pointing at the stand-ins, set on process.env while the stack
@@ -33,6 +34,8 @@ import { ensureCollection, ensureTable } from './provision';
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets';
 import { startDynamoDb, startS3 } from './services';
 import { startUploadExpiry } from './upload-expiry';
+import { webSite } from './web';
+import type { WebConfig } from '../../web/config';
 
 export { DataDirLockedError } from './lock';
 
@@ -63,6 +66,8 @@ export interface LocalStackOptions {
   /** One line per face-engine request. */
   logEngineRequests?: boolean;
   region?: string;
+  /** Serve the built web app (dist/web, see web/build.ts) at / and its /config.json. */
+  web?: { root: string };
 }
 
 /** What `<data>/local.json` holds and `npm start` prints. */
@@ -72,6 +77,8 @@ export interface LocalStackInfo {
   apiKey: string;
   adminToken: string;
   endpoints: { graphql: string; realtime: string; dynamodb: string; s3: string; rekognition: string };
+  /** The web app and admin console (admin.html), when the stack serves them. */
+  webUrl?: string;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -210,7 +217,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const auth = createLocalAuth(authOptions(secrets, region));
     const runtime = await createResolverRuntime({ bindings: { lambdas, dynamodb: { client: dynamoClient, tableName: TABLE_NAME } } });
     timings.runtime = since();
-    const server = await startAppSyncServer({ runtime, auth, host, port: options.port ?? 4000, region, log: (line: string) => log(`[appsync] ${line}`) });
+    // Filled in below once the server's URLs are known; the site answers nothing before.
+    let webConfig: WebConfig | undefined;
+    const otherRequests = options.web
+      ? webSite({
+          root: options.web.root,
+          config: () => webConfig,
+          allowedHosts: () => (webConfig ? [new URL(webConfig.graphqlUrl).host, `localhost:${new URL(webConfig.graphqlUrl).port}`] : []),
+          connectOrigins: () => [s3.url],
+        })
+      : undefined;
+    const server = await startAppSyncServer({
+      runtime,
+      auth,
+      host,
+      port: options.port ?? 4000,
+      region,
+      log: (line: string) => log(`[appsync] ${line}`),
+      ...(otherRequests ? { otherRequests } : {}),
+    });
     cleanups.push(() => server.close());
     timings.server = since();
     cleanups.push(applyEnv({ GRAPHQL_URL: server.graphqlUrl }));
@@ -223,7 +248,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiKey: secrets.apiKey,
       adminToken: issueAdminToken(),
       endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url },
+      ...(options.web ? { webUrl: new URL('/', server.graphqlUrl).toString() } : {}),
     };
+    if (options.web) webConfig = localWebConfig(info, region);
     const infoFile = path.join(dataDir, LOCAL_INFO_FILE);
     await firstSweep;
     fs.writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
@@ -251,6 +278,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await cleanUp();
     throw e;
   }
+}
+
+/** The web app's config.json on this machine: local.json's URLs and keys, with the admin token (local only). */
+export function localWebConfig(info: LocalStackInfo, region: string): WebConfig {
+  return { stage: 'local', region, graphqlUrl: info.graphqlUrl, realtimeUrl: info.realtimeUrl, apiKey: info.apiKey, adminToken: info.adminToken };
 }
 
 function authOptions(secrets: LocalSecrets, region: string) {

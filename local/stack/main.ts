@@ -5,9 +5,10 @@
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureWebBuild } from '../../web/build';
 import { DataDirLockedError, LOCAL_INFO_FILE, startLocalStack } from './index';
 
-const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--verbose]`;
+const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--no-web] [--verbose]`;
 
 let values;
 try {
@@ -18,6 +19,7 @@ try {
       host: { type: 'string', default: '127.0.0.1' },
       workers: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      'no-web': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -63,12 +65,21 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
 console.log(`facegate: starting the local stack (data ${dataDir})…`);
+// The web app is rebuilt only when its sources changed (about a second when it is), while the stack starts.
+const webBuild = values['no-web']
+  ? undefined
+  : ensureWebBuild({ log: (line) => console.log(line) }).catch((e: unknown) => {
+      console.error(`facegate: ${(e as Error).message}\nfacegate: starting without the web app (fix the build, or pass --no-web)`);
+      return undefined;
+    });
 let stack;
 try {
+  const web = await webBuild;
   stack = await startLocalStack({
     dataDir,
     port,
     host: values.host,
+    ...(web ? { web: { root: web.dir } } : {}),
     ...(workers ? { engineWorkers: workers } : {}),
     logEngineRequests: values.verbose,
     log: (line) => {
@@ -91,7 +102,7 @@ try {
 const { authThreshold: t } = stack;
 console.log(`
 facegate local stack ready in ${(stack.readyMs / 1000).toFixed(1)} s${values.verbose ? ` (${Object.entries(stack.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})` : ''}
-
+${stack.webUrl ? `\n  Web app     ${stack.webUrl}        (admin console: ${stack.webUrl}admin.html)\n` : ''}
   GraphQL     ${stack.graphqlUrl}
   Real-time   ${stack.realtimeUrl}
   API key     ${stack.apiKey}
