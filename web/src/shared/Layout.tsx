@@ -1,6 +1,9 @@
 /** The frame of every page: skip link, header with navigation, main. */
 import type { ReactNode } from 'react';
 
+/** The content's id: the skip link's target, and where the focus goes when the route changes (useHashRoute). */
+export const MAIN_ID = 'main';
+
 export interface NavItem {
   href: string;
   label: string;
@@ -10,7 +13,15 @@ export interface NavItem {
 export function Layout({ title, nav, children, aside }: { title: string; nav: NavItem[]; children: ReactNode; aside?: ReactNode }) {
   return (
     <>
-      <a className="skip" href="#main">
+      {/* The hash is the route here: the skip link moves the focus itself instead of navigating to #main. */}
+      <a
+        className="skip"
+        href={`#${MAIN_ID}`}
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById(MAIN_ID)?.focus();
+        }}
+      >
         Skip to content
       </a>
       <header className="top">
@@ -32,7 +43,7 @@ export function Layout({ title, nav, children, aside }: { title: string; nav: Na
         </div>
         {aside}
       </header>
-      <main id="main" className="page" tabIndex={-1}>
+      <main id={MAIN_ID} className="page" tabIndex={-1}>
         {children}
       </main>
     </>

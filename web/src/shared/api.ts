@@ -7,23 +7,14 @@ import { Amplify } from 'aws-amplify';
 import { generateClient, type GraphQLResult } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
 import type { WebConfig } from '../../config';
+import { ApiError, toApiError } from './api-error';
 import { routeAmplifyRealtimeTo } from './local-realtime';
+
+export { ApiError, toApiError };
 
 /** How a call is authorized: the app's API key, a Cognito ID/access token (local admin), or Amplify's signed-in user pool session. */
 export type Auth = { kind: 'apiKey' } | { kind: 'token'; token: string } | { kind: 'userPool' };
 export const API_KEY: Auth = { kind: 'apiKey' };
-
-/** A refusal or failure, as AppSync reported it (errorType from the schema's ErrorType, or AppSync's own). */
-export class ApiError extends Error {
-  constructor(
-    message: string,
-    readonly errorType: string,
-    readonly errorInfo: Record<string, unknown> = {},
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
 
 type AuthOptions = { authMode: 'apiKey' | 'userPool' | 'none' };
 type Operation = { query: string; variables: Record<string, unknown> } & AuthOptions;
@@ -67,28 +58,6 @@ function api(): RawClient {
 
 const optionsOf = (auth: Auth): [AuthOptions, Record<string, string>] =>
   auth.kind === 'token' ? [{ authMode: 'none' }, { Authorization: auth.token }] : [{ authMode: auth.kind }, {}];
-
-interface RawError {
-  message?: string;
-  errorType?: string | null;
-  errorInfo?: unknown;
-  originalError?: { name?: string; message?: string };
-}
-
-/** Whatever Amplify threw (a GraphQLResult with errors, or an Error) → ApiError. */
-export function toApiError(e: unknown): ApiError {
-  if (e instanceof ApiError) return e;
-  const errors = (e as { errors?: RawError[] } | null)?.errors;
-  const first = Array.isArray(errors) ? errors[0] : (e as RawError | null);
-  if (!first) return new ApiError(String(e), 'Error');
-  const info = first.errorInfo && typeof first.errorInfo === 'object' ? (first.errorInfo as Record<string, unknown>) : {};
-  const message = first.message ?? first.originalError?.message ?? 'Request failed';
-  const type = first.errorType ?? (isNetworkError(first) ? 'NetworkError' : (first.originalError?.name ?? 'Error'));
-  return new ApiError(message, type, info);
-}
-
-const isNetworkError = (e: RawError): boolean =>
-  e.originalError?.name === 'NetworkError' || /network ?error|failed to fetch/i.test(e.message ?? '') || /failed to fetch/i.test(e.originalError?.message ?? '');
 
 /** One query or mutation. */
 export async function request<Data, Vars extends object>(query: string, variables: Vars, auth: Auth = API_KEY): Promise<Data> {

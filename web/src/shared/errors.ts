@@ -5,7 +5,7 @@
  */
 import type { QualityReason, UnindexedReason } from '../../../core/ports';
 import type { ErrorType } from '../../../schema/generated/graphql';
-import type { ApiError } from './api';
+import type { ApiError } from './api-error';
 
 export interface Explanation {
   title: string;
