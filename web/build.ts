@@ -4,7 +4,8 @@
  * web/, package-lock.json (dependency versions), and the repository files the last build
  * imported from outside web/ (cli/operations.ts, …), which the build records in dist/web/.inputs.json.
  * Vite runs in a child process (offline: nothing is fetched), into a temporary directory that
- * replaces dist/web when done, so a server never sees half a build.
+ * replaces dist/web when done, so a server never sees half a build (and a build another process
+ * finished meanwhile is kept).
  */
 import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -111,8 +112,13 @@ export async function ensureWebBuild(options: { log?: (line: string) => void } =
     fs.rmSync(tmp, { recursive: true, force: true });
     throw new Error(`the web build failed (vite exit ${code}):\n${output.join('').trim()}`);
   }
-  fs.rmSync(WEB_BUILD_DIR, { recursive: true, force: true });
-  fs.renameSync(tmp, WEB_BUILD_DIR);
+  // Another process (a second npm start, a test) may have built the same inputs meanwhile: keep
+  // that one rather than pull it from under a server that is serving it.
+  if (staleReason() === null) fs.rmSync(tmp, { recursive: true, force: true });
+  else {
+    fs.rmSync(WEB_BUILD_DIR, { recursive: true, force: true });
+    fs.renameSync(tmp, WEB_BUILD_DIR);
+  }
   const ms = Math.round(performance.now() - started);
   options.log?.(`[web] built in ${(ms / 1000).toFixed(1)} s`);
   return { dir: WEB_BUILD_DIR, built: true, ms };

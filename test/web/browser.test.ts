@@ -131,6 +131,10 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     expect(delivered.filter((e) => e.registrationId === registrationId).map((e) => [String(e.seq), e.step, e.status])).toEqual(stored);
     expect(await page.getByText('from history').count()).toBe(0);
     await shot('register');
+    // For the README: the live steps and the result, without the photo (no face from ../shared/faces goes into the repository).
+    const boxes = await Promise.all([page.locator('.card').filter({ hasText: 'Progress' }).boundingBox(), page.getByRole('status').filter({ hasText: 'Registered alice.' }).boundingBox()]);
+    const [top, bottom] = boxes as [NonNullable<(typeof boxes)[0]>, NonNullable<(typeof boxes)[1]>];
+    await page.screenshot({ path: path.join(SHOTS, 'readme-register-steps.png'), fullPage: true, clip: { x: top.x - 8, y: top.y - 8, width: top.width + 16, height: bottom.y + bottom.height - top.y + 16 } });
     await checkPhone('register');
   });
 
