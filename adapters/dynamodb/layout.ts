@@ -14,9 +14,8 @@ export const TABLE_KEYS = {
   partitionKey: 'pk',
   sortKey: 'sk',
   ttl: 'ttl',
+  /** Also, overloaded, registrations by userId (REGS#<userId>): the admins' audit trail. */
   usersByStatusIndex: 'gsi1',
-  /** The same GSI, overloaded: registrations by userId (REGS#<userId>), for the admins' audit trail. */
-  registrationsByUserIndex: 'gsi1',
   gsiPartitionKey: 'gsi1pk',
   gsiSortKey: 'gsi1sk',
 } as const;

@@ -1,38 +1,26 @@
 /** Who in the collection looks like this face (searchFaces, 1:N), best first. */
 import { useState, type FormEvent } from 'react';
 import * as op from '../../../cli/operations';
-import { ApiError, request, type Auth } from '../shared/api';
+import { request, type Auth } from '../shared/api';
 import { ErrorBox, TextField, percent } from '../shared/components';
 import { PhotoInput } from '../shared/PhotoInput';
+import { needPhoto, useAction } from '../shared/useAction';
 import { uploadPhoto } from '../shared/upload';
 import { hrefOf } from '../shared/useHashRoute';
 
 export function SearchPage({ auth }: { auth: Auth }) {
   const [photo, setPhoto] = useState<Blob | null>(null);
   const [threshold, setThreshold] = useState('80');
-  const [matches, setMatches] = useState<op.SearchFacesData['searchFaces'] | null>(null);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, result: matches, error, run } = useAction<op.SearchFacesData['searchFaces']>();
 
-  async function search(e: FormEvent) {
+  const search = (e: FormEvent) => {
     e.preventDefault();
-    setError(null);
-    setMatches(null);
-    if (!photo) {
-      setError(new ApiError('Take or choose a photo first.', 'INVALID_INPUT', { field: 'image' }));
-      return;
-    }
-    setBusy(true);
-    try {
-      const image = { s3Key: await uploadPhoto(photo, 'SELFIE') };
+    void run(async () => {
+      const image = { s3Key: await uploadPhoto(needPhoto(photo), 'SELFIE') };
       const { searchFaces } = await request<op.SearchFacesData, op.SearchFacesVars>(op.SEARCH_FACES, { image, threshold: Number(threshold), limit: 10 }, auth);
-      setMatches(searchFaces);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+      return searchFaces;
+    });
+  };
 
   return (
     <section aria-labelledby="page-title">

@@ -3,6 +3,7 @@ import { useRef, useState, type FormEvent } from 'react';
 import * as op from '../../../cli/operations';
 import { request, type Auth } from '../shared/api';
 import { ErrorBox, formatDate } from '../shared/components';
+import { useAction } from '../shared/useAction';
 import { useLoad } from '../shared/useLoad';
 import { FaceCard } from './FaceCard';
 import { RegistrationHistory } from './RegistrationHistory';
@@ -68,22 +69,15 @@ export function UserPage({ userId, auth, onErased }: { userId: string; auth: Aut
 function Erase({ userId, auth, onErased }: { userId: string; auth: Auth; onErased(result: op.DeleteUserData['deleteUser']): void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const [typed, setTyped] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, run } = useAction<op.DeleteUserData['deleteUser']>();
 
   async function erase(e: FormEvent) {
     e.preventDefault();
     if (typed !== userId) return;
-    setBusy(true);
-    setError(null);
-    try {
-      const { deleteUser } = await request<op.DeleteUserData, op.DeleteUserVars>(op.DELETE_USER, { userId }, auth);
+    const erased = await run(async () => (await request<op.DeleteUserData, op.DeleteUserVars>(op.DELETE_USER, { userId }, auth)).deleteUser);
+    if (erased) {
       dialog.current?.close();
-      onErased(deleteUser);
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
+      onErased(erased);
     }
   }
 
@@ -96,7 +90,6 @@ function Erase({ userId, auth, onErased }: { userId: string; auth: Auth; onErase
         className="danger"
         onClick={() => {
           setTyped('');
-          setError(null);
           dialog.current?.showModal();
         }}
       >

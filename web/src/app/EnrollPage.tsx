@@ -1,7 +1,7 @@
 /** Register (optionally with an ID card) and update photo: one form, the steps live below it. */
 import { useState, type FormEvent } from 'react';
 import type * as op from '../../../cli/operations';
-import { ApiError } from '../shared/api';
+import { needPhoto } from '../shared/useAction';
 import { ErrorBox, Success, TextField, USER_ID_HINT, USER_ID_PATTERN, formatDate } from '../shared/components';
 import { PhotoInput } from '../shared/PhotoInput';
 import { enroll, type EnrollKind, type EnrollPhase } from './enroll';
@@ -28,10 +28,6 @@ export function EnrollPage({ mode }: { mode: 'register' | 'update' }) {
 
   async function submit(e: FormEvent) {
     e.preventDefault();
-    if (!photo) {
-      setError(new ApiError('Take or choose a photo first.', 'INVALID_INPUT', { field: 'image' }));
-      return;
-    }
     const kind: EnrollKind = mode === 'update' ? 'updatePhoto' : withCard ? 'registerWithIdCard' : 'registerUser';
     setEvents([]);
     setResult(null);
@@ -39,7 +35,7 @@ export function EnrollPage({ mode }: { mode: 'register' | 'update' }) {
     let sentAt = 0;
     try {
       const outcome = await enroll(
-        { kind, userId: userId.trim(), photo, idCard: card },
+        { kind, userId: userId.trim(), photo: needPhoto(photo), idCard: card },
         {
           onPhase: (p, id) => {
             setPhase(p);

@@ -1,34 +1,19 @@
 /** Sign in with the face: the result and how similar the face was. */
 import { useState, type FormEvent } from 'react';
-import { ApiError } from '../shared/api';
 import { ErrorBox, Success, TextField, USER_ID_HINT, USER_ID_PATTERN, formatDate, percent } from '../shared/components';
 import { PhotoInput } from '../shared/PhotoInput';
+import { needPhoto, useAction } from '../shared/useAction';
 import { signInWithFace, type FaceSignIn } from './sign-in';
 
 export function SignInPage() {
   const [userId, setUserId] = useState('');
   const [photo, setPhoto] = useState<Blob | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<FaceSignIn | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, result, error, run } = useAction<FaceSignIn>();
 
-  async function submit(e: FormEvent) {
+  const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!photo) {
-      setError(new ApiError('Take or choose a photo first.', 'INVALID_INPUT', { field: 'image' }));
-      return;
-    }
-    setBusy(true);
-    setResult(null);
-    setError(null);
-    try {
-      setResult(await signInWithFace(userId.trim(), photo));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
-  }
+    void run(() => signInWithFace(userId.trim(), needPhoto(photo)));
+  };
 
   return (
     <section aria-labelledby="page-title">
