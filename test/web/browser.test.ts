@@ -192,6 +192,20 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await shot('register-refused');
   });
 
+  it('registers with an ID card (both from files): the card is matched and shown', async () => {
+    await page.goto(`${base}#/register`);
+    await page.getByLabel('User ID').fill('dave');
+    await chooseFile('Your selfie', PHOTOS.dave.enroll);
+    await page.getByLabel('Also check my ID card').check();
+    await chooseFile('Your ID card', PHOTOS.dave.card);
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    const done = page.getByRole('status').filter({ hasText: 'Registered dave.' });
+    await done.waitFor();
+    expect(await done.textContent()).toMatch(/ID card\s*similarity \d+\.\d %/);
+    expect(await page.locator('li[data-step="ID_CARD_MATCH"][data-status="SUCCEEDED"]').count()).toBe(1);
+    await shot('register-id-card');
+  });
+
   it('updates the photo, with its steps live', async () => {
     await page.goto(`${base}#/update-photo`);
     await page.getByLabel('User ID').fill('alice');
