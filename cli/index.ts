@@ -261,7 +261,7 @@ class Cli {
     const headers = (typeof ticket.headers === 'string' ? JSON.parse(ticket.headers) : ticket.headers) as Record<string, string>;
     let response: Response;
     try {
-      response = await fetch(ticket.url, { method: 'PUT', headers, body: bytes });
+      response = await fetch(ticket.url, { method: 'PUT', headers, body: new Uint8Array(bytes) });
     } catch (e) {
       throw new TransportError(`cannot upload to ${new URL(ticket.url).origin}: ${(e as Error).message}`, { cause: e });
     }

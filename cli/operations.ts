@@ -1,22 +1,33 @@
 /**
- * The GraphQL operations the CLI sends, with their variables and results typed from the
- * generated schema types (schema/generated/graphql.ts).
+ * The GraphQL operations the clients send (the CLI, the web app in web/, the end-to-end tests),
+ * with their variables and results typed from the generated schema types
+ * (schema/generated/graphql.ts). Plain strings and types only: browsers import this too.
  */
 import type {
   AuthenticationResult,
   DeleteUserResult,
+  FaceImageUrl,
+  FaceMatch,
   FaceQuality,
+  FaceRecord,
   MutationAuthenticateArgs,
   MutationCreateUploadUrlArgs,
   MutationDeleteUserArgs,
   MutationRegisterUserArgs,
   MutationRegisterWithIdCardArgs,
   MutationUpdatePhotoArgs,
+  QueryFaceImageUrlArgs,
+  QueryFaceRecordsArgs,
   QueryListUsersArgs,
   QueryRegistrationArgs,
+  QueryRegistrationsArgs,
+  QuerySearchFacesArgs,
+  QueryUserArgs,
   Registration,
+  RegistrationConnection,
   RegistrationProgress,
   RegistrationResult,
+  RegistrationSummary,
   SubscriptionOnRegistrationProgressArgs,
   UploadTicket,
   User,
@@ -92,6 +103,48 @@ export const ON_REGISTRATION_PROGRESS = `subscription OnRegistrationProgress($re
 }`;
 export type OnRegistrationProgressVars = SubscriptionOnRegistrationProgressArgs;
 export type OnRegistrationProgressData = { onRegistrationProgress: ProgressEvent | null };
+
+export type FaceRecordOut = Plain<FaceRecord> & { quality: Plain<FaceQuality> };
+const FACE_FIELDS = 'userId faceId imageKey indexedAt quality { confidence brightness sharpness yaw pitch roll }';
+
+export type UserDetail = UserSummary & Pick<User, 'properties' | 'version'> & { idCard: Plain<NonNullable<User['idCard']>> | null; faces: FaceRecordOut[] };
+export const USER = `query User($userId: ID!) {
+  user(userId: $userId) {
+    userId status faceIds createdAt updatedAt properties version
+    idCard { imageKey similarity fullName documentNumber dateOfBirth expiresOn }
+    faces { ${FACE_FIELDS} }
+  }
+}`;
+export type UserVars = QueryUserArgs;
+export type UserData = { user: UserDetail | null };
+
+export const FACE_RECORDS = `query FaceRecords($userId: ID!) {
+  faceRecords(userId: $userId) { ${FACE_FIELDS} }
+}`;
+export type FaceRecordsVars = QueryFaceRecordsArgs;
+export type FaceRecordsData = { faceRecords: FaceRecordOut[] };
+
+export const FACE_IMAGE_URL = `query FaceImageUrl($userId: ID!, $faceId: ID!) {
+  faceImageUrl(userId: $userId, faceId: $faceId) { userId faceId url expiresAt }
+}`;
+export type FaceImageUrlVars = QueryFaceImageUrlArgs;
+export type FaceImageUrlData = { faceImageUrl: Plain<FaceImageUrl> | null };
+
+export type RegistrationSummaryOut = Plain<RegistrationSummary>;
+export const REGISTRATIONS = `query Registrations($userId: ID!, $limit: Int, $nextToken: String) {
+  registrations(userId: $userId, limit: $limit, nextToken: $nextToken) {
+    items { registrationId userId kind status faceId errorType errorMessage startedAt updatedAt }
+    nextToken
+  }
+}`;
+export type RegistrationsVars = QueryRegistrationsArgs;
+export type RegistrationsData = { registrations: Pick<RegistrationConnection, 'nextToken'> & { items: RegistrationSummaryOut[] } };
+
+export const SEARCH_FACES = `query SearchFaces($image: ImageInput!, $limit: Int, $threshold: Float) {
+  searchFaces(image: $image, limit: $limit, threshold: $threshold) { userId faceId similarity }
+}`;
+export type SearchFacesVars = QuerySearchFacesArgs;
+export type SearchFacesData = { searchFaces: Plain<FaceMatch>[] };
 
 /** A registration's last event: COMPLETED, SUCCEEDED or FAILED (after any ROLLBACK). */
 export const isTerminal = (e: ProgressEvent): boolean => e.step === 'COMPLETED';

@@ -103,7 +103,7 @@ export async function signInWithFace(
   if (photo.length > Number(challenge.maxBytes)) throw new CognitoRequestError('IMAGE_TOO_LARGE', `the photo is ${photo.length} bytes; the sign-in takes at most ${challenge.maxBytes}`);
   let put: Response;
   try {
-    put = await fetchImpl(challenge.uploadUrl, { method: 'PUT', headers: JSON.parse(challenge.uploadHeaders ?? '{}') as Record<string, string>, body: photo });
+    put = await fetchImpl(challenge.uploadUrl, { method: 'PUT', headers: JSON.parse(challenge.uploadHeaders ?? '{}') as Record<string, string>, body: new Uint8Array(photo) });
   } catch (e) {
     throw new TransportError(`cannot upload to ${new URL(challenge.uploadUrl).origin}: ${(e as Error).message}`, { cause: e });
   }

@@ -38,6 +38,8 @@ export interface Config {
   maxUploadBytes: number;
   /** Lifetime of a presigned upload URL, seconds. FACEGATE_UPLOAD_URL_TTL_SECONDS */
   uploadUrlTtlSeconds: number;
+  /** Lifetime of a presigned GET of an enrolled face image (admins), seconds. FACEGATE_IMAGE_URL_TTL_SECONDS */
+  imageUrlTtlSeconds: number;
   /** A PENDING user reservation older than this is abandoned and may be reclaimed. FACEGATE_PENDING_TTL_SECONDS */
   pendingTtlSeconds: number;
   /** How long registrations and their events are kept, seconds. FACEGATE_REGISTRATION_TTL_SECONDS */
@@ -62,6 +64,7 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   maxInlineImageBytes: 1024 * 1024,
   maxUploadBytes: 5 * 1024 * 1024,
   uploadUrlTtlSeconds: 300,
+  imageUrlTtlSeconds: 300,
   pendingTtlSeconds: 10 * 60,
   registrationTtlSeconds: 30 * 24 * 3600,
 });

@@ -47,6 +47,16 @@ export type UnindexedReason =
   | 'SMALL_BOUNDING_BOX'
   | 'LOW_FACE_QUALITY';
 
+/** Why the quality screen (core/screening.ts) refuses a face: POOR_QUALITY's errorInfo.reasons. */
+export type QualityReason =
+  | 'LOW_CONFIDENCE'
+  | 'EXTREME_POSE'
+  | 'SUNGLASSES'
+  | 'EYES_CLOSED'
+  | 'LOW_BRIGHTNESS'
+  | 'LOW_SHARPNESS'
+  | 'FACE_TOO_SMALL';
+
 export interface IndexOutcome {
   /** The face that was indexed (MaxFaces = 1), if any. */
   indexed: { faceId: string; detail: FaceDetail } | null;
@@ -209,6 +219,8 @@ export interface ImageStore {
   /** Deletes everything under a prefix; returns how many objects went. */
   deletePrefix(prefix: string): Promise<number>;
   presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<{ url: string; headers: Record<string, string> }>;
+  /** A presigned GET of `key` (the bucket is private: this is how a browser may show an image). */
+  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
 }
 
 /**

@@ -1,16 +1,9 @@
 import type { FaceQuality } from '../schema/generated/graphql';
 import type { Config } from './config';
 import { fail } from './errors';
-import type { FaceDetail } from './ports';
+import type { FaceDetail, QualityReason } from './ports';
 
-export type QualityReason =
-  | 'LOW_CONFIDENCE'
-  | 'EXTREME_POSE'
-  | 'SUNGLASSES'
-  | 'EYES_CLOSED'
-  | 'LOW_BRIGHTNESS'
-  | 'LOW_SHARPNESS'
-  | 'FACE_TOO_SMALL';
+export type { QualityReason } from './ports';
 
 export interface ScreenPolicy {
   minConfidence: number;

@@ -13,6 +13,14 @@ export function validateUserId(userId: unknown): string {
   return userId as string;
 }
 
+/** Face ids are Rekognition's (UUIDs); the same alphabet as userIds keeps them key-safe. */
+export function validateFaceId(faceId: unknown): string {
+  if (typeof faceId !== 'string' || !ID_PATTERN.test(faceId)) {
+    fail('INVALID_INPUT', 'faceId must be 1–128 characters of a-z A-Z 0-9 _ . - :', { field: 'faceId' });
+  }
+  return faceId as string;
+}
+
 export function validateRegistrationId(registrationId: unknown): string {
   if (typeof registrationId !== 'string' || !REGISTRATION_ID_PATTERN.test(registrationId)) {
     fail('INVALID_INPUT', 'registrationId must be 16–128 characters of a-z A-Z 0-9 _ . - : (a UUID, say)', { field: 'registrationId' });

@@ -1,6 +1,7 @@
 import { ADMIN_GROUP, type StepEvent, type StepName } from './lib/contract';
-import type { MutationDeleteUserArgs, QuerySearchFacesArgs } from '../schema/generated/graphql';
+import type { MutationDeleteUserArgs, QueryFaceImageUrlArgs, QuerySearchFacesArgs } from '../schema/generated/graphql';
 import { deleteUser } from '../core/flows/deleteUser';
+import { faceImageUrl } from '../core/flows/faceImageUrl';
 import { searchFaces } from '../core/flows/searchFaces';
 import { fail } from '../core/errors';
 import { stepHandler, type Step } from './lib/handler';
@@ -17,7 +18,7 @@ function requireAdmin(event: StepEvent): void {
   }
 }
 
-/** Admin operations: erasure and 1:N search. */
+/** Admin operations: erasure, 1:N search and presigned GETs of face images. */
 export const adminSteps = {
   deleteUser: (deps, event) => {
     requireAdmin(event);
@@ -26,6 +27,10 @@ export const adminSteps = {
   searchFaces: (deps, event) => {
     requireAdmin(event);
     return searchFaces(deps, event.args as unknown as QuerySearchFacesArgs);
+  },
+  faceImageUrl: (deps, event) => {
+    requireAdmin(event);
+    return faceImageUrl(deps, event.args as unknown as QueryFaceImageUrlArgs);
   },
 } satisfies Partial<Record<StepName, Step>>;
 

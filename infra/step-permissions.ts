@@ -98,13 +98,15 @@ export const stepPermissions: Readonly<Record<FunctionName, StepPermissions>> = 
     publishesProgress: false,
     userPoolActions: [],
   },
-  // deleteUser and searchFaces (core/flows/deleteUser.ts, searchFaces.ts).
+  // deleteUser, searchFaces and faceImageUrl (core/flows/deleteUser.ts, searchFaces.ts, faceImageUrl.ts).
   admin: {
     collectionActions: ['rekognition:SearchFacesByImage', 'rekognition:DeleteUser', 'rekognition:DeleteFaces'],
     imageActions: [],
     tableActions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
     objects: [
-      { actions: ['s3:GetObject'], prefixes: [UPLOADS] },
+      // The staged search image; and enrolled faces, whose presigned GETs (faceImageUrl) are
+      // signed with this role's credentials, so they work only while it may read faces/.
+      { actions: ['s3:GetObject'], prefixes: [UPLOADS, FACES] },
       { actions: ['s3:DeleteObject'], prefixes: [FACES, ID_CARDS] },
     ],
     listBucket: true,

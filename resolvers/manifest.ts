@@ -43,6 +43,7 @@ export type FunctionName =
   | 'queryUsers'
   | 'queryFaces'
   | 'queryRegistration'
+  | 'queryUserRegistrations'
   | 'passThrough';
 
 /** An AppSync function (pipeline step). The same code may serve several functions. */
@@ -85,7 +86,7 @@ export const dataSources: readonly DataSourceSpec[] = [
   { name: 'uploads', kind: 'AWS_LAMBDA', lambda: 'uploads', steps: ['createUploadUrl'] },
   { name: 'register', kind: 'AWS_LAMBDA', lambda: 'register', steps: ['registerUser', 'registerWithIdCard', 'updatePhoto', 'updateMyPhoto'] },
   { name: 'authenticate', kind: 'AWS_LAMBDA', lambda: 'authenticate', steps: ['authenticate'] },
-  { name: 'admin', kind: 'AWS_LAMBDA', lambda: 'admin', steps: ['deleteUser', 'searchFaces'] },
+  { name: 'admin', kind: 'AWS_LAMBDA', lambda: 'admin', steps: ['deleteUser', 'searchFaces', 'faceImageUrl'] },
   { name: 'account', kind: 'AWS_LAMBDA', lambda: 'account', steps: ['me', 'deleteMe'] },
   { name: 'table', kind: 'AMAZON_DYNAMODB' },
   { name: 'none', kind: 'NONE' },
@@ -101,6 +102,7 @@ export const pipelineFunctions: readonly FunctionSpec[] = [
   { name: 'queryUsers', code: 'functions/queryUsers', dataSource: 'table' },
   { name: 'queryFaces', code: 'functions/queryFaces', dataSource: 'table' },
   { name: 'queryRegistration', code: 'functions/queryRegistration', dataSource: 'table' },
+  { name: 'queryUserRegistrations', code: 'functions/queryUserRegistrations', dataSource: 'table' },
   { name: 'passThrough', code: 'functions/passThrough', dataSource: 'none' },
 ];
 
@@ -122,6 +124,8 @@ export const resolvers: readonly ResolverSpec[] = [
   { typeName: 'Query', fieldName: 'faceRecords', functions: ['queryFaces'] },
   { typeName: 'Query', fieldName: 'searchFaces', functions: ['invokeAdmin'] },
   { typeName: 'Query', fieldName: 'registration', functions: ['queryRegistration'] },
+  { typeName: 'Query', fieldName: 'registrations', functions: ['queryUserRegistrations'] },
+  { typeName: 'Query', fieldName: 'faceImageUrl', functions: ['invokeAdmin'] },
   { typeName: 'User', fieldName: 'faces', functions: ['queryFaces'] },
   {
     typeName: 'Subscription',

@@ -46,6 +46,8 @@ import {
   statusGsiPk,
   statusGsiSk,
   userPk,
+  userRegistrationsGsiPk,
+  userRegistrationsGsiSk,
 } from './layout';
 
 export interface DynamoRecordStoreOptions {
@@ -237,6 +239,8 @@ export class DynamoRecordStore implements RecordStore {
       ...registration,
       [PK]: registrationPk(registration.registrationId),
       [SK]: REGISTRATION_SK,
+      [GSI_PK]: userRegistrationsGsiPk(registration.userId),
+      [GSI_SK]: userRegistrationsGsiSk(registration.startedAt, registration.registrationId),
       [TTL]: epochSeconds(registration.startedAt) + this.registrationTtlSeconds,
     });
   }

@@ -9,6 +9,7 @@ import {
   CopyObjectCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -161,5 +162,9 @@ export class S3ImageStore implements ImageStore {
       signableHeaders: new Set(['content-type']),
     });
     return { url, headers: { 'content-type': contentType, 'x-amz-server-side-encryption': SSE } };
+  }
+
+  presignDownload(key: string, expiresInSeconds: number): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: expiresInSeconds });
   }
 }

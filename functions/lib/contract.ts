@@ -20,7 +20,8 @@ export type StepName =
   | 'searchFaces'
   | 'me'
   | 'updateMyPhoto'
-  | 'deleteMe';
+  | 'deleteMe'
+  | 'faceImageUrl';
 
 export interface StepEvent<Args = Record<string, unknown>> {
   step: StepName;

@@ -64,7 +64,7 @@ export class Identity extends Construct {
     new cognito.CfnUserPoolGroup(this, 'AdminsGroup', {
       userPoolId: this.userPool.userPoolId,
       groupName: ADMIN_GROUP,
-      description: 'May call the admin fields (user, listUsers, faceRecords, searchFaces, deleteUser).',
+      description: 'May call the admin fields (user, listUsers, faceRecords, faceImageUrl, registrations, searchFaces, deleteUser).',
     });
 
     this.userPoolClient = this.userPool.addClient('Client', {

@@ -8,6 +8,7 @@
  *   local/cognito           <data>/cognito       the end users' user pool: face sign-in (the
  *                                                custom-auth trigger Lambdas in-process), tokens
  *   local/appsync           GraphQL + real-time  resolver bundles, step Lambdas in-process
+ *   web (optional)          / on the same port   the built web app and its /config.json (web.ts)
  *
  * The step Lambdas run in-process with the environment they get in AWS (TABLE_NAME, …) and
  * AWS_ENDPOINT_URL_<SERVICE> pointing at the stand-ins, set on process.env while the stack
@@ -42,6 +43,8 @@ import { ensureCollection, ensureTable } from './provision';
 import { loadOrCreateSecrets, type LocalSecrets } from './secrets';
 import { startDynamoDb, startS3 } from './services';
 import { startUploadExpiry } from './upload-expiry';
+import { webSite } from './web';
+import type { WebConfig } from '../../web/config';
 
 export { DataDirLockedError } from './lock';
 
@@ -72,6 +75,8 @@ export interface LocalStackOptions {
   /** One line per face-engine request. */
   logEngineRequests?: boolean;
   region?: string;
+  /** Serve the built web app (dist/web, see web/build.ts) at / and its /config.json. */
+  web?: { root: string };
 }
 
 /** Where and how to sign in with a face: what Amplify's `Auth.Cognito` configuration needs. */
@@ -91,6 +96,8 @@ export interface LocalStackInfo {
   adminToken: string;
   userPool: LocalUserPool;
   endpoints: { graphql: string; realtime: string; dynamodb: string; s3: string; rekognition: string; cognito: string };
+  /** The web app and admin console (admin.html), when the stack serves them. */
+  webUrl?: string;
 }
 
 export interface LocalStack extends LocalStackInfo {
@@ -250,7 +257,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const auth = createLocalAuth(authOptions(secrets, region));
     const runtime = await createResolverRuntime({ bindings: { lambdas, dynamodb: { client: dynamoClient, tableName: TABLE_NAME } } });
     timings.runtime = since();
-    const server = await startAppSyncServer({ runtime, auth, host, port: options.port ?? 4000, region, log: (line: string) => log(`[appsync] ${line}`) });
+    // Filled in below once the server's URLs are known; the site answers nothing before.
+    let webConfig: WebConfig | undefined;
+    const otherRequests = options.web
+      ? webSite({
+          root: options.web.root,
+          config: () => webConfig,
+          allowedHosts: () => (webConfig ? [new URL(webConfig.graphqlUrl).host, `localhost:${new URL(webConfig.graphqlUrl).port}`] : []),
+          connectOrigins: () => [s3.url],
+        })
+      : undefined;
+    const server = await startAppSyncServer({
+      runtime,
+      auth,
+      host,
+      port: options.port ?? 4000,
+      region,
+      log: (line: string) => log(`[appsync] ${line}`),
+      ...(otherRequests ? { otherRequests } : {}),
+    });
     cleanups.push(() => server.close());
     timings.server = since();
     cleanups.push(applyEnv({ GRAPHQL_URL: server.graphqlUrl }));
@@ -264,7 +289,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       adminToken: issueAdminToken(),
       userPool: { endpoint: cognito.url, region, userPoolId: endUsers.userPoolId, userPoolClientId: endUsers.clientId },
       endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url, cognito: cognito.url },
+      ...(options.web ? { webUrl: new URL('/', server.graphqlUrl).toString() } : {}),
     };
+    if (options.web) webConfig = localWebConfig(info, region);
     const infoFile = path.join(dataDir, LOCAL_INFO_FILE);
     await firstSweep;
     fs.writeFileSync(infoFile, JSON.stringify(info, null, 2) + '\n', { mode: 0o600 });
@@ -292,6 +319,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await cleanUp();
     throw e;
   }
+}
+
+/** The web app's config.json on this machine: local.json's URLs and keys, with the admin token (local only). */
+export function localWebConfig(info: LocalStackInfo, region: string): WebConfig {
+  return { stage: 'local', region, graphqlUrl: info.graphqlUrl, realtimeUrl: info.realtimeUrl, apiKey: info.apiKey, adminToken: info.adminToken };
 }
 
 /** The two user pools, as the AWS API has them: the admins' (admin tokens) and the end users' (face sign-in, its one client). */

@@ -5,9 +5,10 @@
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { ensureWebBuild, WEB_BUILD_DIR } from '../../web/build';
 import { DataDirLockedError, LOCAL_INFO_FILE, startLocalStack } from './index';
 
-const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--verbose]`;
+const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--no-web] [--verbose]`;
 
 let values;
 try {
@@ -18,6 +19,7 @@ try {
       host: { type: 'string', default: '127.0.0.1' },
       workers: { type: 'string' },
       verbose: { type: 'boolean', default: false },
+      'no-web': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   }));
@@ -63,19 +65,30 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 }
 
 console.log(`facegate: starting the local stack (data ${dataDir})…`);
+// The web app is rebuilt only when its sources changed (about a second when they did), while the
+// stack starts; the site reads dist/web per request, so it serves the new build from the start.
+const webBuild = values['no-web']
+  ? undefined
+  : ensureWebBuild({ log: (line) => console.log(line) }).catch((e: unknown) => {
+      console.error(`facegate: ${(e as Error).message}\nfacegate: the web app is not up to date (fix the build, or pass --no-web)`);
+    });
 let stack;
 try {
-  stack = await startLocalStack({
-    dataDir,
-    port,
-    host: values.host,
-    ...(workers ? { engineWorkers: workers } : {}),
-    logEngineRequests: values.verbose,
-    log: (line) => {
-      // Per-request lines only with --verbose.
-      if (values.verbose || !/^\[appsync\] (POST|WS|ws|subscription|publish)/.test(line)) console.log(line);
-    },
-  });
+  [stack] = await Promise.all([
+    startLocalStack({
+      dataDir,
+      port,
+      host: values.host,
+      ...(values['no-web'] ? {} : { web: { root: WEB_BUILD_DIR } }),
+      ...(workers ? { engineWorkers: workers } : {}),
+      logEngineRequests: values.verbose,
+      log: (line) => {
+        // Per-request lines only with --verbose.
+        if (values.verbose || !/^\[appsync\] (POST|WS|ws|subscription|publish)/.test(line)) console.log(line);
+      },
+    }),
+    webBuild,
+  ]);
 } catch (e) {
   if (e instanceof DataDirLockedError) {
     console.error(`facegate: ${e.message}`);
@@ -91,7 +104,7 @@ try {
 const { authThreshold: t } = stack;
 console.log(`
 facegate local stack ready in ${(stack.readyMs / 1000).toFixed(1)} s${values.verbose ? ` (${Object.entries(stack.timings).map(([k, v]) => `${k} ${v} ms`).join(', ')})` : ''}
-
+${stack.webUrl ? `\n  Web app     ${stack.webUrl}   (admin console: ${stack.webUrl}admin.html)\n` : ''}
   GraphQL     ${stack.graphqlUrl}
   Real-time   ${stack.realtimeUrl}
   API key     ${stack.apiKey}

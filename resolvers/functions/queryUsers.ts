@@ -3,37 +3,19 @@
  * (gsi1sk = <createdAt>#<userId>), ctx.stash.limit items from ctx.stash.nextToken → UserConnection.
  * AppSync's DynamoDB data source hands back the nextToken itself.
  */
-import { util } from '@aws-appsync/utils';
 import type { Context, DynamoDBQueryRequest } from '@aws-appsync/utils';
-import { TABLE_KEYS, statusGsiPk } from '../../adapters/dynamodb/layout';
-import { checkDataSourceError, toUser } from '../lib/items';
+import { statusGsiPk } from '../../adapters/dynamodb/layout';
+import { toUser } from '../lib/items';
 import type { UserItem } from '../lib/items';
+import { newestFirstInGsi1, pageOf } from '../lib/paging';
 
 export function request(ctx: Context): DynamoDBQueryRequest {
-  const query: DynamoDBQueryRequest = {
-    operation: 'Query',
-    index: TABLE_KEYS.usersByStatusIndex,
-    query: {
-      expression: '#pk = :pk',
-      expressionNames: { '#pk': TABLE_KEYS.gsiPartitionKey },
-      expressionValues: util.dynamodb.toMapValues({ ':pk': statusGsiPk(ctx.stash.status) }),
-    },
-    scanIndexForward: false,
-    limit: ctx.stash.limit,
-  };
-  if (ctx.stash.nextToken) {
-    query.nextToken = ctx.stash.nextToken;
-  }
-  return query;
+  return newestFirstInGsi1(statusGsiPk(ctx.stash.status), ctx.stash.limit, ctx.stash.nextToken);
 }
 
 export function response(
   ctx: Context<unknown, Record<string, unknown>, Record<string, unknown>, undefined, { items?: UserItem[]; nextToken?: string | null } | null>,
 ): unknown {
-  checkDataSourceError(ctx);
-  const items = ctx.result?.items ?? [];
-  return {
-    items: items.map((item) => toUser(item)),
-    nextToken: ctx.result?.nextToken ?? null,
-  };
+  const page = pageOf(ctx);
+  return { items: page.items.map((item) => toUser(item)), nextToken: page.nextToken };
 }

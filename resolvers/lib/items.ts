@@ -16,6 +16,7 @@ import type {
   IdCardInfo,
   Registration,
   RegistrationProgress,
+  RegistrationSummary,
   User,
 } from '../../schema/generated/graphql';
 import {
@@ -124,6 +125,21 @@ export function toProgress(item: EventItem): RegistrationProgress {
   };
 }
 
+/** REG#<id> / META → RegistrationSummary (the registration without its events). */
+export function toRegistrationSummary(item: RegistrationItem): Omit<RegistrationSummary, '__typename'> {
+  return {
+    registrationId: item.registrationId ?? afterPrefix(keyOf(item, 'pk'), REGISTRATION_PREFIX),
+    userId: item.userId ?? '',
+    kind: item.kind ?? 'REGISTER',
+    status: item.status ?? 'IN_PROGRESS',
+    faceId: item.faceId ?? null,
+    errorType: item.errorType ?? null,
+    errorMessage: item.errorMessage ?? null,
+    startedAt: item.startedAt ?? '',
+    updatedAt: item.updatedAt ?? item.startedAt ?? '',
+  };
+}
+
 /**
  * The items under REG#<id> (META and EVENT#…) → Registration with its events in seq order, or
  * null when there is no META item.
@@ -142,17 +158,5 @@ export function toRegistration(items: (RegistrationItem | EventItem)[]): Registr
   if (meta === null) {
     return null;
   }
-  const found = meta as RegistrationItem;
-  return {
-    registrationId: found.registrationId ?? afterPrefix(keyOf(found, 'pk'), REGISTRATION_PREFIX),
-    userId: found.userId ?? '',
-    kind: found.kind ?? 'REGISTER',
-    status: found.status ?? 'IN_PROGRESS',
-    faceId: found.faceId ?? null,
-    errorType: found.errorType ?? null,
-    errorMessage: found.errorMessage ?? null,
-    events: sortBySeq(events),
-    startedAt: found.startedAt ?? '',
-    updatedAt: found.updatedAt ?? found.startedAt ?? '',
-  };
+  return { ...toRegistrationSummary(meta as RegistrationItem), events: sortBySeq(events) };
 }

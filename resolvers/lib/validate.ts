@@ -137,6 +137,17 @@ export function checkIntRange<F extends number | null>(value: InputMaybe<number>
   return n;
 }
 
+/** An optional paging token (the data source's own, opaque): a non-empty string; null when absent. */
+export function checkOptionalNextToken(value: InputMaybe<string> | undefined, listing: string): string | null {
+  if (isBlank(value)) {
+    return null;
+  }
+  if (typeof value !== 'string' || value.length === 0) {
+    invalid('nextToken', 'nextToken must be a token returned by ' + listing);
+  }
+  return value as string;
+}
+
 /** An optional number within [min, max]; null when absent. */
 export function checkOptionalNumberRange(value: InputMaybe<number> | undefined, field: string, min: number, max: number): number | null {
   if (isBlank(value)) {

@@ -87,6 +87,15 @@ export type ErrorType =
   /** No such user (admin operations only; app clients get FACE_MISMATCH instead). */
   | 'USER_NOT_FOUND';
 
+/** A short-lived presigned GET of an enrolled face's image: the bucket is private, so this is the only way to see it. */
+export type FaceImageUrl = {
+  __typename?: 'FaceImageUrl';
+  expiresAt: Scalars['AWSDateTime']['output'];
+  faceId: Scalars['ID']['output'];
+  url: Scalars['AWSURL']['output'];
+  userId: Scalars['ID']['output'];
+};
+
 export type FaceMatch = {
   __typename?: 'FaceMatch';
   faceId: Scalars['ID']['output'];
@@ -209,15 +218,31 @@ export type Profile = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * A presigned GET of an enrolled face's image, valid a few minutes (FACEGATE_IMAGE_URL_TTL_SECONDS);
+   * null when the user has no such face.
+   */
+  faceImageUrl: Maybe<FaceImageUrl>;
   faceRecords: Array<FaceRecord>;
   listUsers: UserConnection;
   /** The caller's own profile (a token of the end users' pool); null when there is none (erased). */
   me: Maybe<Profile>;
   /** A registration's status and event history, for clients that subscribed late. */
   registration: Maybe<Registration>;
+  /**
+   * The registrations made for a userId (registerUser, registerWithIdCard, updatePhoto, refused ones
+   * included), newest first: the audit trail. Kept as long as registrations are (their TTL).
+   */
+  registrations: RegistrationConnection;
   /** Who in the collection looks like this face (1:N), best first. */
   searchFaces: Array<FaceMatch>;
   user: Maybe<User>;
+};
+
+
+export type QueryFaceImageUrlArgs = {
+  faceId: Scalars['ID']['input'];
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -235,6 +260,13 @@ export type QueryListUsersArgs = {
 
 export type QueryRegistrationArgs = {
   registrationId: Scalars['ID']['input'];
+};
+
+
+export type QueryRegistrationsArgs = {
+  limit?: InputMaybe<Scalars['Int']['input']>;
+  nextToken?: InputMaybe<Scalars['String']['input']>;
+  userId: Scalars['ID']['input'];
 };
 
 
@@ -278,6 +310,12 @@ export type Registration = {
   status: RegistrationStatus;
   updatedAt: Scalars['AWSDateTime']['output'];
   userId: Scalars['ID']['output'];
+};
+
+export type RegistrationConnection = {
+  __typename?: 'RegistrationConnection';
+  items: Array<RegistrationSummary>;
+  nextToken: Maybe<Scalars['String']['output']>;
 };
 
 export type RegistrationKind =
@@ -340,6 +378,20 @@ export type RegistrationStep =
   | 'SCREENING'
   | 'STARTED'
   | 'VERIFYING_IDENTITY';
+
+/** A registration without its events (the registration query has those). */
+export type RegistrationSummary = {
+  __typename?: 'RegistrationSummary';
+  errorMessage: Maybe<Scalars['String']['output']>;
+  errorType: Maybe<ErrorType>;
+  faceId: Maybe<Scalars['ID']['output']>;
+  kind: RegistrationKind;
+  registrationId: Scalars['ID']['output'];
+  startedAt: Scalars['AWSDateTime']['output'];
+  status: RegistrationStatus;
+  updatedAt: Scalars['AWSDateTime']['output'];
+  userId: Scalars['ID']['output'];
+};
 
 export type StepStatus =
   | 'FAILED'

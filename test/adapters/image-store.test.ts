@@ -166,3 +166,17 @@ describe('presignUpload', () => {
     expect(s3.calls()).toHaveLength(0);
   });
 });
+
+describe('presignDownload', () => {
+  it('signs a GET of the key that expires, calling no S3 API', async () => {
+    const url = new URL(await store.presignDownload('faces/u1/f1.jpg', 120));
+    expect(url.hostname).toBe('facegate-images.s3.eu-west-1.amazonaws.com');
+    expect(url.pathname).toBe('/faces/u1/f1.jpg');
+    const q = url.searchParams;
+    expect(q.get('X-Amz-Expires')).toBe('120');
+    expect(q.get('X-Amz-Credential')).toMatch(/^AKID\/\d{8}\/eu-west-1\/s3\/aws4_request$/);
+    expect(q.get('X-Amz-SignedHeaders')).toBe('host');
+    expect(q.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect(s3.calls()).toHaveLength(0);
+  });
+});

@@ -314,12 +314,15 @@ describe('faces', () => {
 });
 
 describe('registrations', () => {
-  it('createRegistration is conditional and sets ttl = startedAt + registrationTtlSeconds', async () => {
+  /** The admins' audit trail reads registrations by user through gsi1 (REGS#<userId>, newest first by startedAt). */
+  const byUser = { gsi1pk: `REGS#${registration.userId}`, gsi1sk: `${registration.startedAt}#reg-1` };
+
+  it('createRegistration is conditional, sets ttl = startedAt + registrationTtlSeconds and lists it under its user (gsi1)', async () => {
     ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(ccf());
     await store.createRegistration(registration);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
       TableName: 'facegate',
-      Item: { ...registration, pk: 'REG#reg-1', sk: 'META', ttl: STARTED_S + 86_400 },
+      Item: { ...registration, pk: 'REG#reg-1', sk: 'META', ...byUser, ttl: STARTED_S + 86_400 },
       ConditionExpression: 'attribute_not_exists(#pk)',
       ExpressionAttributeNames: { '#pk': 'pk' },
     });
@@ -332,7 +335,7 @@ describe('registrations', () => {
     await store.putRegistration(done);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
       TableName: 'facegate',
-      Item: { ...done, pk: 'REG#reg-1', sk: 'META', ttl: STARTED_S + 86_400 },
+      Item: { ...done, pk: 'REG#reg-1', sk: 'META', ...byUser, ttl: STARTED_S + 86_400 },
     });
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configEnvName, defaultConfig, loadConfig } from '../../core/config';
 import { createUploadUrl } from '../../core/flows/createUploadUrl';
 import { register } from '../../core/flows/register';
+import { faceImageUrl } from '../../core/flows/faceImageUrl';
 import { searchFaces } from '../../core/flows/searchFaces';
 import { createWorld, SAME_PERSON, stageUpload } from '../support/fakes';
 import { expectError } from '../support/helpers';
@@ -25,6 +26,40 @@ describe('searchFaces', () => {
   ])('rejects %o', async (args, field) => {
     const world = createWorld();
     await expectError(searchFaces(world, { image: { s3Key: stageUpload(world, { person: 'x' }) }, ...args }), 'INVALID_INPUT', { field });
+  });
+});
+
+describe('faceImageUrl', () => {
+  it('presigns a GET of the face record’s own image key, valid imageUrlTtlSeconds', async () => {
+    const world = createWorld();
+    const a = await register(world, { userId: 'ua', image: { s3Key: stageUpload(world, { person: 'alice' }) }, registrationId: 'registration-00r1' });
+    const [face] = await world.records.listFaces('ua');
+    const got = await faceImageUrl(world, { userId: 'ua', faceId: a.faceId });
+    expect(got).toEqual({
+      userId: 'ua',
+      faceId: a.faceId,
+      url: `https://bucket.example/${face!.imageKey}?X-Amz-Expires=300&X-Amz-Signature=fake`,
+      expiresAt: new Date(world.clock.time + 300_000).toISOString(),
+    });
+    expect(face!.imageKey).toMatch(/^faces\/ua\//);
+    const shorter = await faceImageUrl({ ...world, config: { ...world.config, imageUrlTtlSeconds: 60 } }, { userId: 'ua', faceId: a.faceId });
+    expect(shorter?.url).toContain('X-Amz-Expires=60');
+  });
+
+  it('null for a face the user does not have (another user’s face included)', async () => {
+    const world = createWorld();
+    const a = await register(world, { userId: 'ua', image: { s3Key: stageUpload(world, { person: 'alice' }) }, registrationId: 'registration-00r1' });
+    await register(world, { userId: 'ub', image: { s3Key: stageUpload(world, { person: 'bob' }) }, registrationId: 'registration-00r2' });
+    expect(await faceImageUrl(world, { userId: 'ub', faceId: a.faceId })).toBeNull();
+    expect(await faceImageUrl(world, { userId: 'nobody', faceId: a.faceId })).toBeNull();
+  });
+
+  it.each([
+    [{ userId: 'u 1', faceId: 'f1' }, 'userId'],
+    [{ userId: 'u1', faceId: '../f1' }, 'faceId'],
+    [{ userId: 'u1', faceId: '' }, 'faceId'],
+  ])('rejects %o', async (args, field) => {
+    await expectError(faceImageUrl(createWorld(), args), 'INVALID_INPUT', { field });
   });
 });
 

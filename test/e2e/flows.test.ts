@@ -106,6 +106,29 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
     expect((await refusal(t.client.request(op.DELETE_USER, { userId: 'alice' }, t.app))).errorType).toBe('Unauthorized');
   });
 
+  it("shows admins a face's image through a short-lived presigned GET, and the user's registrations", async () => {
+    const { user } = await t.client.request<op.UserData>(op.USER, { userId: 'alice' }, t.admin);
+    expect(user!.faces).toHaveLength(2);
+    const face = user!.faces[0]!;
+    const { faceImageUrl } = await t.client.request<op.FaceImageUrlData>(op.FACE_IMAGE_URL, { userId: 'alice', faceId: face.faceId }, t.admin);
+    const url = new URL(faceImageUrl!.url);
+    expect(url.pathname).toBe(`/${t.stack.bucketName}/${face.imageKey}`);
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('300');
+    const image = await fetch(url);
+    expect(image.status).toBe(200);
+    expect(Buffer.from(await image.arrayBuffer()).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
+    expect(url.searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
+    expect((await t.client.request<op.FaceImageUrlData>(op.FACE_IMAGE_URL, { userId: 'bob', faceId: face.faceId }, t.admin)).faceImageUrl).toBeNull();
+    expect((await refusal(t.client.request(op.FACE_IMAGE_URL, { userId: 'alice', faceId: face.faceId }, t.app))).errorType).toBe('Unauthorized');
+
+    const { registrations } = await t.client.request<op.RegistrationsData>(op.REGISTRATIONS, { userId: 'alice' }, t.admin);
+    expect(registrations.items.map((r) => [r.kind, r.status])).toEqual([
+      ['UPDATE_PHOTO', 'SUCCEEDED'],
+      ['REGISTER', 'SUCCEEDED'],
+    ]);
+    expect((await refusal(t.client.request(op.REGISTRATIONS, { userId: 'alice' }, t.app))).errorType).toBe('Unauthorized');
+  });
+
   it('deletes a user with the admin token: no object, record or face is left, and authentication fails', async () => {
     const { deleteUser } = await t.client.request<op.DeleteUserData>(op.DELETE_USER, { userId: 'alice' }, t.admin);
     expect(deleteUser).toMatchObject({ userId: 'alice', deletedFaces: 2, deletedImages: 2 });

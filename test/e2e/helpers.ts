@@ -8,7 +8,7 @@ import path from 'node:path';
 import { GraphQLClient, type Authorization } from '../../cli/graphql';
 import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
-import { startLocalStack, type LocalStack } from '../../local/stack/index';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/index';
 
 import { sharedFaces } from '../support/shared-faces';
 
@@ -42,8 +42,11 @@ export interface TestStack {
   dataDir: string;
 }
 
-export async function startTestStack(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-'))): Promise<TestStack> {
-  const stack = await startLocalStack({ dataDir, port: 0, log: false, engineWorkers: 1 });
+export async function startTestStack(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-')),
+  options: Pick<LocalStackOptions, 'web'> = {},
+): Promise<TestStack> {
+  const stack = await startLocalStack({ dataDir, port: 0, log: false, engineWorkers: 1, ...options });
   return {
     stack,
     client: new GraphQLClient({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl }),

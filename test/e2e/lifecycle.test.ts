@@ -90,7 +90,13 @@ describe('local stack lifecycle', { timeout: 90_000 }, () => {
       void exited.then((code) => reject(new Error(`npm start exited early (${code}):\n${output}`)));
     });
     expect(output).toMatch(/ready in \d+\.\d s/);
-    const info = JSON.parse(fs.readFileSync(path.join(dir, 'local.json'), 'utf8')) as { graphqlUrl: string; apiKey: string };
+    const info = JSON.parse(fs.readFileSync(path.join(dir, 'local.json'), 'utf8')) as { graphqlUrl: string; apiKey: string; webUrl: string };
+    // The web app, on the GraphQL port, built if it was stale.
+    expect(info.webUrl).toBe(new URL('/', info.graphqlUrl).toString());
+    expect(output).toContain(`Web app     ${info.webUrl}`);
+    const page = await fetch(info.webUrl);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root"></div>');
     const client = new GraphQLClient({ graphqlUrl: info.graphqlUrl });
     const ticket = await client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } }, { apiKey: info.apiKey });
     expect(ticket.createUploadUrl.key).toMatch(/^uploads\/selfie\//);

@@ -75,6 +75,8 @@ describe('the four step Lambdas', () => {
     expect((await authenticate(event('authenticate', { input: { userId: 'u1', image: image('bo') } }))).error?.type).toBe('FACE_MISMATCH');
     const asAdmin = (e: StepEvent): StepEvent => ({ ...e, identity: { sub: 's1', username: 'root', groups: ['admins'] } });
     expect((await admin(asAdmin(event('searchFaces', { image: image('ada') })))).result).toEqual([expect.objectContaining({ userId: 'u1' }), expect.objectContaining({ userId: 'u1' })]);
+    const faceId = (registered.result as { faceId: string }).faceId;
+    expect((await admin(asAdmin(event('faceImageUrl', { userId: 'u1', faceId })))).result).toMatchObject({ userId: 'u1', faceId, url: expect.stringContaining(`faces/u1/${faceId}`) });
     expect((await admin(asAdmin(event('deleteUser', { userId: 'u1' })))).result).toMatchObject({ userId: 'u1', deletedFaces: 2 });
     expect((await admin(asAdmin(event('deleteUser', { userId: 'u1' })))).error?.type).toBe('USER_NOT_FOUND');
   });
@@ -87,7 +89,7 @@ describe('the four step Lambdas', () => {
     await register(event('registerUser', { input: { userId: 'u1', image } }, { registrationId: 'registration-0001' }));
     const callers = [null, { sub: 's1', username: 'op', groups: null }, { sub: 's1', username: 'op', groups: ['operators'] }, { accountId: '1', userArn: 'arn:aws:iam::1:user/x' }];
     for (const identity of callers) {
-      for (const e of [event('deleteUser', { userId: 'u1' }), event('searchFaces', { image })]) {
+      for (const e of [event('deleteUser', { userId: 'u1' }), event('searchFaces', { image }), event('faceImageUrl', { userId: 'u1', faceId: 'f1' })]) {
         const answer = await admin({ ...e, identity });
         expect(answer.error).toMatchObject({ type: 'UNAUTHORIZED', message: expect.stringContaining('admins') });
       }

@@ -55,7 +55,8 @@ const S3_OBJECTS: Record<FunctionName, Record<string, string[]>> = {
   },
   // Reads the staged selfie and (1:1 fallback) enrolled images; deletes only the staged selfie.
   authenticate: { 's3:GetObject': ['faces/', 'uploads/'], 's3:DeleteObject': ['uploads/'] },
-  admin: { 's3:GetObject': ['uploads/'], 's3:DeleteObject': ['faces/', 'idcards/'] },
+  // Reads the staged search image, and enrolled faces for faceImageUrl's presigned GETs (signed with its role).
+  admin: { 's3:GetObject': ['faces/', 'uploads/'], 's3:DeleteObject': ['faces/', 'idcards/'] },
   account: { 's3:DeleteObject': ['faces/', 'idcards/'] },
   defineAuthChallenge: {},
   // Presigns the PUT of its challenge's key only.

@@ -331,3 +331,82 @@ describe('Query.registration → functions/queryRegistration', () => {
     );
   });
 });
+
+describe('Query.registrations → functions/queryUserRegistrations (the audit trail)', () => {
+  /** A REG#<id>/META item as the record store writes it: listed under its user in gsi1. */
+  const regMeta = (registrationId: string, userId: string, startedAt: string, extra: Record<string, unknown> = {}) => ({
+    pk: 'REG#' + registrationId,
+    sk: 'META',
+    gsi1pk: 'REGS#' + userId,
+    gsi1sk: startedAt + '#' + registrationId,
+    ttl: 1790000000,
+    registrationId,
+    userId,
+    kind: 'REGISTER',
+    status: 'SUCCEEDED',
+    faceId: 'f-' + registrationId,
+    errorInfo: { internal: true },
+    startedAt,
+    updatedAt: startedAt,
+    ...extra,
+  });
+  const summary = (registrationId: string, startedAt: string, extra: Record<string, unknown> = {}) => ({
+    registrationId,
+    userId: 'u1',
+    kind: 'REGISTER',
+    status: 'SUCCEEDED',
+    faceId: 'f-' + registrationId,
+    errorType: null,
+    errorMessage: null,
+    startedAt,
+    updatedAt: startedAt,
+    ...extra,
+  });
+  const request = (userId: string, limit: number, nextToken?: string) => ({
+    operation: 'Query',
+    index: 'gsi1',
+    query: { expression: '#pk = :pk', expressionNames: { '#pk': 'gsi1pk' }, expressionValues: { ':pk': { S: 'REGS#' + userId } } },
+    scanIndexForward: false,
+    limit,
+    ...(nextToken ? { nextToken } : {}),
+  });
+
+  it('Query gsi1 on REGS#<userId>, newest first, without events, other users and user profiles', async () => {
+    await seed(
+      regMeta('r1', 'u1', '2026-01-01T00:00:00.000Z'),
+      regMeta('r3', 'u1', '2026-01-03T00:00:00.000Z', { kind: 'UPDATE_PHOTO' }),
+      regMeta('r2', 'u1', '2026-01-02T00:00:00.000Z', { status: 'FAILED', faceId: null, errorType: 'FACE_MISMATCH', errorMessage: 'no match' }),
+      regMeta('x1', 'u2', '2026-01-04T00:00:00.000Z'),
+      { pk: 'REG#r1', sk: 'EVENT#000001', registrationId: 'r1', userId: 'u1', seq: 1, step: 'STARTED', status: 'SUCCEEDED', at: '2026-01-01T00:00:00.000Z' },
+      userItem,
+    );
+    const run = await runPipeline(bundles, 'Query', 'registrations', { args: { userId: 'u1' } });
+    expect(tableRequests(run)).toEqual([request('u1', 20)]);
+    expect(run.result).toEqual({
+      items: [
+        summary('r3', '2026-01-03T00:00:00.000Z', { kind: 'UPDATE_PHOTO' }),
+        summary('r2', '2026-01-02T00:00:00.000Z', { status: 'FAILED', faceId: null, errorType: 'FACE_MISMATCH', errorMessage: 'no match' }),
+        summary('r1', '2026-01-01T00:00:00.000Z'),
+      ],
+      nextToken: null,
+    });
+  });
+
+  it('pages with limit and the data source’s nextToken', async () => {
+    await seed(...['01', '02', '03'].map((d) => regMeta('r' + d, 'u1', `2026-01-${d}T00:00:00.000Z`)));
+    const first = await runPipeline(bundles, 'Query', 'registrations', { args: { userId: 'u1', limit: 2 } });
+    expect(tableRequests(first)).toEqual([request('u1', 2)]);
+    const page1 = first.result as { items: { registrationId: string }[]; nextToken: string | null };
+    expect(page1.items.map((r) => r.registrationId)).toEqual(['r03', 'r02']);
+    expect(typeof page1.nextToken).toBe('string');
+    const second = await runPipeline(bundles, 'Query', 'registrations', { args: { userId: 'u1', limit: 2, nextToken: page1.nextToken } });
+    expect(tableRequests(second)).toEqual([request('u1', 2, page1.nextToken as string)]);
+    expect(second.result).toEqual({ items: [summary('r01', '2026-01-01T00:00:00.000Z')], nextToken: null });
+  });
+
+  it('checks userId, limit and nextToken before reading', async () => {
+    for (const args of [{ userId: 'bad id' }, { userId: 'u1', limit: 0 }, { userId: 'u1', limit: 101 }, { userId: 'u1', nextToken: '' }]) {
+      await expect(runPipeline(bundles, 'Query', 'registrations', { args })).rejects.toMatchObject({ errorType: 'INVALID_INPUT' });
+    }
+  });
+});

@@ -105,6 +105,7 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
     ['Query', 'me', {}, 'account'],
     ['Mutation', 'updateMyPhoto', { input: { image: { s3Key: 'uploads/a' }, registrationId: 'registration-r9-0000' } }, 'register'],
     ['Mutation', 'deleteMe', {}, 'account'],
+    ['Query', 'faceImageUrl', { userId: 'u1', faceId: 'f1' }, 'admin'],
   ])('%s.%s invokes the %s Lambda once and returns its result', async (typeName, fieldName, args, lambda) => {
     const calls: DataSourceCall[] = [];
     const value = { field: fieldName, ok: true };
@@ -148,6 +149,14 @@ describe('Lambda pipelines (manifest → bundles → fake Lambda)', () => {
       errorType: 'INVALID_INPUT',
       errorInfo: { field: 'input.image.s3Key' },
     });
+    expect(calls).toHaveLength(0);
+  });
+
+  it('faceImageUrl checks userId and faceId before the Lambda', async () => {
+    const calls: DataSourceCall[] = [];
+    for (const args of [{ userId: 'u 1', faceId: 'f1' }, { userId: 'u1', faceId: '../x' }, { userId: 'u1' }]) {
+      await expect(runPipeline(bundles, 'Query', 'faceImageUrl', { args }, fakeLambda(calls, { result: {} }))).rejects.toMatchObject({ errorType: 'INVALID_INPUT' });
+    }
     expect(calls).toHaveLength(0);
   });
 

@@ -25,7 +25,7 @@ function fieldsOf(typeName: string): string[] {
   return Object.keys(type.getFields()).map((f) => `${typeName}.${f}`);
 }
 
-const ALL_STEPS = ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate', 'deleteUser', 'searchFaces', 'me', 'updateMyPhoto', 'deleteMe'];
+const ALL_STEPS = ['createUploadUrl', 'registerUser', 'registerWithIdCard', 'updatePhoto', 'authenticate', 'deleteUser', 'searchFaces', 'faceImageUrl', 'me', 'updateMyPhoto', 'deleteMe'];
 
 describe('resolvers/manifest', () => {
   it('every Query, Mutation and Subscription field and User.faces has exactly one resolver', () => {
@@ -33,7 +33,7 @@ describe('resolvers/manifest', () => {
     const have = resolvers.map((r) => `${r.typeName}.${r.fieldName}`).sort();
     expect(have).toEqual(wanted);
     expect(new Set(have).size).toBe(have.length);
-    expect(have).toHaveLength(17);
+    expect(have).toHaveLength(19);
   });
 
   it('each resolver code is named <Type>.<field> and its file exists', () => {
@@ -106,20 +106,22 @@ describe('resolvers/manifest', () => {
     expect(pipeline('faceRecords')).toEqual(['queryFaces']);
     expect(pipeline('faces')).toEqual(['queryFaces']);
     expect(pipeline('registration')).toEqual(['queryRegistration']);
+    expect(pipeline('registrations')).toEqual(['queryUserRegistrations']);
     expect(pipeline('publishRegistrationProgress')).toEqual(['passThrough']);
     expect(pipeline('onRegistrationProgress')).toEqual(['passThrough']);
   });
 
-  it('codeEntries lists each code once: 17 resolvers and 6 function codes', () => {
+  it('codeEntries lists each code once: 19 resolvers and 7 function codes', () => {
     const codes = codeEntries();
     expect(new Set(codes).size).toBe(codes.length);
-    expect(codes).toHaveLength(23);
+    expect(codes).toHaveLength(26);
     expect(codes.filter((c) => c.startsWith('functions/')).sort()).toEqual([
       'functions/getUser',
       'functions/invokeStep',
       'functions/passThrough',
       'functions/queryFaces',
       'functions/queryRegistration',
+      'functions/queryUserRegistrations',
       'functions/queryUsers',
     ]);
   });

@@ -253,6 +253,10 @@ export class FakeImageStore implements ImageStore {
     return { url: `https://bucket.example/${key}?X-Amz-Expires=${expiresInSeconds}`, headers: { 'content-type': contentType } };
   }
 
+  async presignDownload(key: string, expiresInSeconds: number): Promise<string> {
+    return `https://bucket.example/${key}?X-Amz-Expires=${expiresInSeconds}&X-Amz-Signature=fake`;
+  }
+
   keys(prefix = ''): string[] {
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
   }

@@ -35,6 +35,11 @@ export interface AppSyncServerOptions {
   connectionTimeoutMs?: number;
   /** How often `ka` is sent (default 60000). */
   keepAliveIntervalMs?: number;
+  /**
+   * Requests for any path but /graphql (and its OPTIONS): e.g. a static site on the same port.
+   * Answer and return true, or return false for the server's 404.
+   */
+  otherRequests?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
 }
 
 export interface AppSyncServer {
@@ -114,12 +119,13 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    if (req.method === 'OPTIONS') {
+    if (req.method === 'OPTIONS' && (url.pathname === GRAPHQL_PATH || !options.otherRequests)) {
       res.writeHead(204, CORS_HEADERS);
       res.end();
       return;
     }
     if (url.pathname !== GRAPHQL_PATH) {
+      if (options.otherRequests && (await options.otherRequests(req, res))) return;
       reply(res, 404, { errors: [{ errorType: 'NotFoundException', message: `No route for ${url.pathname}; GraphQL is served at ${GRAPHQL_PATH}.` }] });
       return;
     }

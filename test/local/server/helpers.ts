@@ -4,7 +4,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { createLocalAuth, generateCognitoKeyPair, type LocalAuth } from '../../../local/appsync/auth';
 import type { FieldOutcome, FieldRequest, ResolverRuntime } from '../../../local/appsync/contract';
-import { startAppSyncServer, type AppSyncServer } from '../../../local/appsync/server';
+import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions } from '../../../local/appsync/server';
 
 export const API_KEY = 'da2-localtestkey000000000000';
 export const IAM = { accessKeyId: 'AKIALOCALTEST0000001', secretAccessKey: 'local-secret-key/for+tests', accountId: '123456789012' };
@@ -107,7 +107,9 @@ export interface TestServer extends AppSyncServer {
   logs: string[];
 }
 
-export async function startTestServer(options: { now?: () => Date; keepAliveIntervalMs?: number; maxBodyBytes?: number } = {}): Promise<TestServer> {
+export async function startTestServer(
+  options: { now?: () => Date; keepAliveIntervalMs?: number; maxBodyBytes?: number } & Pick<AppSyncServerOptions, 'otherRequests'> = {},
+): Promise<TestServer> {
   const runtime = new FakeRuntime();
   const auth = makeAuth(options.now);
   const logs: string[] = [];
@@ -118,6 +120,7 @@ export async function startTestServer(options: { now?: () => Date; keepAliveInte
     log: (m) => logs.push(m),
     keepAliveIntervalMs: options.keepAliveIntervalMs,
     maxBodyBytes: options.maxBodyBytes,
+    ...(options.otherRequests ? { otherRequests: options.otherRequests } : {}),
   });
   return { ...server, runtime, auth, logs };
 }

@@ -1,0 +1,34 @@
+import { useEffect, useRef, useState } from 'react';
+
+export interface Loaded<T> {
+  data: T | undefined;
+  error: unknown;
+  loading: boolean;
+  reload(): void;
+}
+
+/**
+ * Loads `load()` whenever `key` changes (or on reload), keeping only the answer for the current
+ * key: a slow answer for an earlier key is dropped, not shown.
+ */
+export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
+  const [answer, setAnswer] = useState<{ key: string; data?: T; error?: unknown } | null>(null);
+  const [round, setRound] = useState(0);
+  const current = `${round}:${key}`;
+  const loader = useRef(load);
+  useEffect(() => {
+    loader.current = load;
+  });
+  useEffect(() => {
+    let live = true;
+    loader.current().then(
+      (data) => live && setAnswer({ key: current, data }),
+      (error: unknown) => live && setAnswer({ key: current, error: error ?? new Error('failed') }),
+    );
+    return () => {
+      live = false;
+    };
+  }, [current]);
+  const mine = answer?.key === current ? answer : null;
+  return { data: mine?.data, error: mine?.error ?? null, loading: mine === null, reload: () => setRound((r) => r + 1) };
+}
