@@ -37,7 +37,7 @@ describe('schema', () => {
     // Signed-in users upload their selfies too.
     expect(modesOf('Mutation', 'createUploadUrl')).toEqual(['API_KEY', 'AWS_IAM', 'AMAZON_COGNITO_USER_POOLS']);
     expect(modesOf('Mutation', 'publishRegistrationProgress')).toEqual(['AWS_IAM']);
-    const admin = [['Mutation', 'deleteUser'], ...['user', 'listUsers', 'faceRecords', 'searchFaces'].map((n) => ['Query', n])] as const;
+    const admin = [['Mutation', 'deleteUser'], ...['user', 'listUsers', 'faceRecords', 'searchFaces', 'faceImageUrl', 'registrations'].map((n) => ['Query', n])] as const;
     for (const [typeName, fieldName] of admin) {
       expect(modesOf(typeName, fieldName)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
       expect(loaded.ruleOf(typeName, fieldName).get('AMAZON_COGNITO_USER_POOLS')).toEqual(['admins']);
@@ -49,7 +49,7 @@ describe('schema', () => {
       expect(modesOf(typeName, fieldName)).toEqual(['AMAZON_COGNITO_USER_POOLS']);
       expect(loaded.ruleOf(typeName, fieldName).get('AMAZON_COGNITO_USER_POOLS')).toBeNull();
     }
-    expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(['faceRecords', 'listUsers', 'me', 'registration', 'searchFaces', 'user']);
+    expect(Object.keys(schema.getQueryType()!.getFields()).sort()).toEqual(['faceImageUrl', 'faceRecords', 'listUsers', 'me', 'registration', 'registrations', 'searchFaces', 'user']);
   });
 
   it('lets every mode that can reach a field read the type it returns (AppSync checks each level)', () => {
