@@ -15,6 +15,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   BatchWriteCommandInput,
@@ -28,8 +29,10 @@ import type {
   Clock,
   FaceRecordItem,
   Page,
+  RecordInventory,
   RecordStore,
   RegistrationRecord,
+  TableItem,
   UserRecord,
 } from '../../core/ports';
 import type { RegistrationProgress, UserStatus } from '../../schema/generated/graphql';
@@ -141,7 +144,21 @@ export function decodeNextToken(token: string, status: UserStatus): Item {
   return record;
 }
 
-export class DynamoRecordStore implements RecordStore {
+/** Decodes a scan token: a table key (pk, sk) this store's scan returned. */
+export function decodeScanToken(token: string): Item {
+  if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length > 2048) throw badToken();
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
+  } catch {
+    throw badToken();
+  }
+  const entries = typeof key === 'object' && key !== null && !Array.isArray(key) ? Object.entries(key) : [];
+  if (entries.length !== 2 || !entries.every(([k, v]) => (k === PK || k === SK) && typeof v === 'string')) throw badToken();
+  return key as Item;
+}
+
+export class DynamoRecordStore implements RecordStore, RecordInventory {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly registrationTtlSeconds: number;
@@ -331,6 +348,20 @@ export class DynamoRecordStore implements RecordStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.registrationItem(registration) }));
   }
 
+  async replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void> {
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.registrationItem(registration),
+          ConditionExpression: '#status = :inProgress AND #updatedAt = :expected',
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':expected': expectedUpdatedAt },
+        }),
+      )
+      .catch(toConditionFailed(`registration ${registration.registrationId} is not in progress at ${expectedUpdatedAt}`));
+  }
+
   async appendEvent(event: RegistrationProgress): Promise<void> {
     const { __typename: _typename, ...fields } = event;
     const item = withoutUndefined({
@@ -348,6 +379,32 @@ export class DynamoRecordStore implements RecordStore {
       const event = strip<RegistrationProgress>(item);
       return { ...event, message: event.message ?? null, errorType: event.errorType ?? null };
     });
+  }
+
+  // ---- inventory ---------------------------------------------------------------------------
+
+  /** One page of a consistent Scan; progress events and lockout counters are filtered out. */
+  async scan(nextToken?: string): Promise<Page<TableItem>> {
+    const out = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: '#sk = :profile OR begins_with(#sk, :face) OR #sk = :meta',
+        ExpressionAttributeNames: { '#sk': SK },
+        ExpressionAttributeValues: { ':profile': PROFILE_SK, ':face': FACE_PREFIX, ':meta': REGISTRATION_SK },
+        ConsistentRead: true,
+        ...(nextToken ? { ExclusiveStartKey: decodeScanToken(nextToken) } : {}),
+      }),
+    );
+    const items: TableItem[] = [];
+    for (const item of out.Items ?? []) {
+      const sk = item[SK];
+      if (sk === PROFILE_SK) items.push({ type: 'user', user: strip<UserRecord>(item) });
+      else if (sk === REGISTRATION_SK) items.push({ type: 'registration', registration: strip<RegistrationRecord>(item) });
+      else if (typeof sk === 'string' && sk.startsWith(FACE_PREFIX)) items.push({ type: 'face', face: strip<FaceRecordItem>(item) });
+    }
+    const page: Page<TableItem> = { items };
+    if (out.LastEvaluatedKey) page.nextToken = encodeNextToken({ [PK]: out.LastEvaluatedKey[PK], [SK]: out.LastEvaluatedKey[SK] });
+    return page;
   }
 
   // ---- lockout counters -------------------------------------------------------------------
