@@ -11,7 +11,8 @@
  * AWS_ENDPOINT_URL_<SERVICE> pointing at the stand-ins, set on process.env while the stack
  * runs (the SDK reads them there) and restored on close: one stack per process at a time.
  * Secrets (API key, IAM key pair, Cognito signing key) persist in <data>/secrets.json, so the
- * API key and admin tokens survive restarts. <data>/local.json tells clients where to connect.
+ * API key and admin tokens survive restarts. <data>/local.json tells clients where to connect
+ * (and tools like `facegate doctor` where the table, bucket and collection are, with the key pair).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -72,16 +73,17 @@ export interface LocalStackInfo {
   apiKey: string;
   adminToken: string;
   endpoints: { graphql: string; realtime: string; dynamodb: string; s3: string; rekognition: string };
-}
-
-export interface LocalStack extends LocalStackInfo {
-  dataDir: string;
+  /** Where the data is, for tools that talk to the services directly (`facegate doctor`). */
   region: string;
   tableName: string;
   bucketName: string;
   collectionId: string;
   /** The IAM key pair the stack's services accept (S3 verifies signatures with it). */
   credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface LocalStack extends LocalStackInfo {
+  dataDir: string;
   /** FACEGATE_AUTH_THRESHOLD in effect, and whether it is the local default. */
   authThreshold: { value: number; localDefault: boolean };
   /** The step Lambdas as the resolvers invoke them (for benchmarks: the same flows without GraphQL). */
@@ -223,6 +225,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       apiKey: secrets.apiKey,
       adminToken: issueAdminToken(),
       endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url },
+      region,
+      tableName: TABLE_NAME,
+      bucketName: BUCKET_NAME,
+      collectionId: COLLECTION_ID,
+      credentials,
     };
     const infoFile = path.join(dataDir, LOCAL_INFO_FILE);
     await firstSweep;
@@ -232,11 +239,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       ...info,
       dataDir,
-      region,
-      tableName: TABLE_NAME,
-      bucketName: BUCKET_NAME,
-      collectionId: COLLECTION_ID,
-      credentials,
       authThreshold: { value: Number(threshold), localDefault },
       lambdas,
       readyMs: since(),

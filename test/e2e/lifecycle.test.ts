@@ -36,6 +36,11 @@ describe('local stack lifecycle', { timeout: 90_000 }, () => {
       apiKey: t!.stack.apiKey,
       adminToken: t!.stack.adminToken,
       endpoints: t!.stack.endpoints,
+      region: 'us-east-1',
+      tableName: 'facegate',
+      bucketName: 'facegate-images',
+      collectionId: 'facegate',
+      credentials: t!.stack.credentials,
     });
     expect(t!.stack.graphqlUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/);
     expect(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8').trim()).toBe(String(process.pid));
