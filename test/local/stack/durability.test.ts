@@ -13,6 +13,7 @@ import { CreateTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand } fr
 import { CreateCollectionCommand, CreateUserCommand, ListUsersCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { seededRandom, seedFrom } from '../../../bench/lib/random';
 import { repoRoot } from '../../support/shared-faces';
 
 const credentials = { accessKeyId: 'AKIADURABLE', secretAccessKey: 'durable-secret' };
@@ -60,22 +61,12 @@ function kill(stores: Stores): Promise<void> {
   return exited;
 }
 
-/** A tiny seeded generator (mulberry32), so a failing run can be repeated with its seed. */
-function random(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const sha = (bytes: Uint8Array) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 describe('local stores under SIGKILL', { timeout: 60_000 }, () => {
   it('every write acknowledged before the kill is there after a restart (3 kills at random moments)', async () => {
-    const seed = Number(process.env.FACEGATE_DURABILITY_SEED ?? Date.now() % 100_000);
-    const rand = random(seed);
+    const seed = seedFrom(process.env.FACEGATE_DURABILITY_SEED);
+    const rand = seededRandom(seed);
     console.log(`durability: seed ${seed} (FACEGATE_DURABILITY_SEED=${seed} repeats this run)`);
     let stores = await start();
     await stores.dynamodb.send(
