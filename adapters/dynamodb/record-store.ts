@@ -125,8 +125,8 @@ export function encodeNextToken(key: Item): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-/** Decodes a listUsers token and checks it is a key of the status index for this status. */
-export function decodeNextToken(token: string, status: UserStatus): Item {
+/** Decodes a token this store made from a key with exactly these (string) attributes. */
+function decodeKey(token: string, attributes: readonly string[]): Record<string, string> {
   if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length > 2048) throw badToken();
   let key: unknown;
   try {
@@ -136,27 +136,20 @@ export function decodeNextToken(token: string, status: UserStatus): Item {
   }
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw badToken();
   const entries = Object.entries(key);
-  const expected: string[] = [PK, SK, GSI_PK, GSI_SK];
-  if (entries.length !== expected.length) throw badToken();
-  for (const [k, v] of entries) if (!expected.includes(k) || typeof v !== 'string') throw badToken();
-  const record = key as Record<string, string>;
+  if (entries.length !== attributes.length) throw badToken();
+  for (const [k, v] of entries) if (!attributes.includes(k) || typeof v !== 'string') throw badToken();
+  return key as Record<string, string>;
+}
+
+/** Decodes a listUsers token and checks it is a key of the status index for this status. */
+export function decodeNextToken(token: string, status: UserStatus): Item {
+  const record = decodeKey(token, [PK, SK, GSI_PK, GSI_SK]);
   if (record[GSI_PK] !== statusGsiPk(status) || record[SK] !== PROFILE_SK) throw badToken();
   return record;
 }
 
 /** Decodes a scan token: a table key (pk, sk) this store's scan returned. */
-export function decodeScanToken(token: string): Item {
-  if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length > 2048) throw badToken();
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
-  } catch {
-    throw badToken();
-  }
-  const entries = typeof key === 'object' && key !== null && !Array.isArray(key) ? Object.entries(key) : [];
-  if (entries.length !== 2 || !entries.every(([k, v]) => (k === PK || k === SK) && typeof v === 'string')) throw badToken();
-  return key as Item;
-}
+export const decodeScanToken = (token: string): Item => decodeKey(token, [PK, SK]);
 
 export class DynamoRecordStore implements RecordStore, RecordInventory {
   private readonly client: DynamoDBDocumentClient;

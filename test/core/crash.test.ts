@@ -103,6 +103,16 @@ async function callsOf(setup: (world: World) => Promise<() => Promise<unknown>>)
 
 const killPoints = async (setup: (world: World) => Promise<() => Promise<unknown>>): Promise<number> => (await callsOf(setup)).length;
 
+/** A registerUser of alice that dies at call `at` (after its effect); the world revived. */
+async function registerDyingAt(world: World, at: number | ((calls: string[]) => number), registrationId: string) {
+  const cmd = { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId };
+  const index = typeof at === 'number' ? at : at(await callsOf(async (w) => () => register(w, { ...cmd, image: { s3Key: stageUpload(w, alice) } })));
+  const kill = killAt(world, index, true);
+  await runUntilDeath(kill, () => register(world, cmd));
+  kill.revive();
+  return cmd;
+}
+
 describe('a crash at any point of a flow', () => {
   it('registerUser: the retry with the same registrationId succeeds; the doctor removes what the dead attempt left', async () => {
     const setup = async (world: World) => {
@@ -188,10 +198,7 @@ describe('a crash at any point of a flow', () => {
 
   it('a retry before the pending TTL is a CONFLICT (the first attempt may still be running); after it, a takeover', async () => {
     const world = createWorld();
-    const cmd = { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: 'registration-early-retry' };
-    const kill = killAt(world, 12, true);
-    await runUntilDeath(kill, () => register(world, cmd));
-    kill.revive();
+    const cmd = await registerDyingAt(world, 12, 'registration-early-retry');
     await expect(register(world, cmd)).rejects.toMatchObject({ type: 'CONFLICT', message: 'This registration is still in progress' });
     world.clock.advance(world.config.pendingTtlSeconds + 1);
     await expect(register(world, cmd)).resolves.toMatchObject({ status: 'SUCCEEDED' });
@@ -201,10 +208,7 @@ describe('a crash at any point of a flow', () => {
 
   it("the takeover's own PENDING reservation is its to take, even if younger than the TTL", async () => {
     const world = createWorld();
-    const cmd = { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: 'registration-own-reservation' };
-    const kill = killAt(world, 6, true);
-    await runUntilDeath(kill, () => register(world, cmd));
-    kill.revive();
+    const cmd = await registerDyingAt(world, 6, 'registration-own-reservation');
     expect(world.records.users.get('u1')).toMatchObject({ status: 'PENDING', registrationId: cmd.registrationId });
     // The registration went stale a moment before its reservation (written just after it) would.
     const abandoned = world.records.registrations.get(cmd.registrationId)!;
@@ -215,12 +219,8 @@ describe('a crash at any point of a flow', () => {
   it('a takeover sends Rekognition new idempotency tokens: the abandoned attempt\'s cached answers must not be replayed', async () => {
     const world = createWorld();
     const associate = vi.spyOn(world.faces, 'associateFaces');
-    const cmd = { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: 'registration-tokens-1' };
-    const calls = await callsOf(async (w) => () => register(w, { ...cmd, image: { s3Key: stageUpload(w, alice) } }));
     // Die just after AssociateFaces took effect.
-    const kill = killAt(world, calls.indexOf('faces.associateFaces') + 1, true);
-    await runUntilDeath(kill, () => register(world, cmd));
-    kill.revive();
+    const cmd = await registerDyingAt(world, (calls) => calls.indexOf('faces.associateFaces') + 1, 'registration-tokens-1');
     world.clock.advance(world.config.pendingTtlSeconds + 1);
     await register(world, cmd);
     expect(associate.mock.calls.map((call) => (call as unknown[])[2])).toEqual([cmd.registrationId, `${cmd.registrationId}#2`]);

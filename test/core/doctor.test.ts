@@ -21,23 +21,29 @@ function strayFace(world: World, userId: string, person = userId, faceId = F_ORP
   return faceId;
 }
 
+const QUALITY = { confidence: 99, brightness: 70, sharpness: 60, yaw: 0, pitch: 0, roll: 0 };
+
+/** A face record of `faceId` (and its image, unless `image` is false). */
+async function recordFace(world: World, userId: string, faceId: string, image = true): Promise<void> {
+  await world.records.putFace({ userId, faceId, imageKey: `faces/${userId}/${faceId}.jpg`, quality: QUALITY, indexedAt: '2026-01-01T00:00:00.000Z' });
+  if (image) world.images.put(`faces/${userId}/${faceId}.jpg`, fakeImage({ person: userId }));
+}
+
 /** A world with two healthy users, then one defect of each kind. */
 const seeds: [FindingKind, (world: World) => Promise<Record<string, string>>][] = [
   ['face-without-record', async (w) => ({ userId: 'alice', faceId: strayFace(w, 'alice') })],
   [
     'face-record-without-face',
     async (w) => {
-      const faceId = F_ORPHAN;
-      await w.records.putFace({ userId: 'alice', faceId, imageKey: `faces/alice/${faceId}.jpg`, quality: { confidence: 99, brightness: 70, sharpness: 60, yaw: 0, pitch: 0, roll: 0 }, indexedAt: '2026-01-01T00:00:00.000Z' });
-      return { userId: 'alice', faceId };
+      await recordFace(w, 'alice', F_ORPHAN, false);
+      return { userId: 'alice', faceId: F_ORPHAN };
     },
   ],
   [
     'face-record-without-profile',
     async (w) => {
       const faceId = strayFace(w, 'ghost');
-      await w.records.putFace({ userId: 'ghost', faceId, imageKey: `faces/ghost/${faceId}.jpg`, quality: { confidence: 99, brightness: 70, sharpness: 60, yaw: 0, pitch: 0, roll: 0 }, indexedAt: '2026-01-01T00:00:00.000Z' });
-      w.images.put(`faces/ghost/${faceId}.jpg`, fakeImage({ person: 'ghost' }));
+      await recordFace(w, 'ghost', faceId);
       return { userId: 'ghost', faceId };
     },
   ],
@@ -48,8 +54,7 @@ const seeds: [FindingKind, (world: World) => Promise<Record<string, string>>][] 
       w.images.objects.delete(`faces/alice/${faceId}.jpg`);
       // …and a second face so that alice keeps one intact face.
       const second = strayFace(w, 'alice', 'alice', 'aaaaaaaa-0000-4000-8000-000000000002');
-      await w.records.putFace({ userId: 'alice', faceId: second, imageKey: `faces/alice/${second}.jpg`, quality: { confidence: 99, brightness: 70, sharpness: 60, yaw: 0, pitch: 0, roll: 0 }, indexedAt: '2026-01-01T00:00:00.000Z' });
-      w.images.put(`faces/alice/${second}.jpg`, fakeImage({ person: 'alice' }));
+      await recordFace(w, 'alice', second);
       w.faces.users.get('alice')!.add(second);
       const profile = w.records.users.get('alice')!;
       w.records.users.set('alice', { ...profile, faceIds: [second, faceId] });
@@ -60,8 +65,7 @@ const seeds: [FindingKind, (world: World) => Promise<Record<string, string>>][] 
     'face-not-listed',
     async (w) => {
       const faceId = strayFace(w, 'alice');
-      await w.records.putFace({ userId: 'alice', faceId, imageKey: `faces/alice/${faceId}.jpg`, quality: { confidence: 99, brightness: 70, sharpness: 60, yaw: 0, pitch: 0, roll: 0 }, indexedAt: '2026-01-01T00:00:00.000Z' });
-      w.images.put(`faces/alice/${faceId}.jpg`, fakeImage({ person: 'alice' }));
+      await recordFace(w, 'alice', faceId);
       return { userId: 'alice', faceId };
     },
   ],
@@ -197,8 +201,7 @@ describe('facegate doctor (core)', () => {
     world.records.scan = async (token) => {
       const page = await scan(token);
       if (!page.nextToken) {
-        await world.records.putFace({ userId: 'alice', faceId, imageKey: `faces/alice/${faceId}.jpg`, quality: { confidence: 99, brightness: 70, sharpness: 60, yaw: 0, pitch: 0, roll: 0 }, indexedAt: '' });
-        world.images.put(`faces/alice/${faceId}.jpg`, fakeImage({ person: 'alice' }));
+        await recordFace(world, 'alice', faceId);
         const profile = world.records.users.get('alice')!;
         world.records.users.set('alice', { ...profile, faceIds: [faceId, ...profile.faceIds] });
         world.faces.users.get('alice')!.add(faceId);
