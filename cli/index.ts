@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { UploadPurpose, UserStatus } from '../schema/generated/graphql';
 import { GraphQLClient, GraphQLRequestError, TransportError, type Authorization } from './graphql';
+import { doctorCommand } from './doctor';
 import * as op from './operations';
 import { CognitoRequestError, FaceNotAccepted, signInWithFace } from './signin';
 import { resolveTarget, UsageError, type Target } from './target';
@@ -36,6 +37,8 @@ Commands:
   delete   -u USER                             erase USER: faces, images, records      (admin)
   users    [--status ACTIVE|PENDING]           list the enrolled users                 (admin)
   watch    REGISTRATION_ID                     show a registration's steps, live until it ends
+  doctor   [--repair]                          check that faces, images and records agree; with
+                                               --repair remove what interrupted flows left behind
 
 Target (default: the local stack started by \`npm start\`):
   --data DIR              the local stack's data directory (reads DIR/local.json; default .facegate)
@@ -46,6 +49,13 @@ Target (default: the local stack started by \`npm start\`):
   --user-pool-client-id ID  the end users' app client, for login (FACEGATE_USER_POOL_CLIENT_ID)
   --region REGION         its region, if not the endpoint's (AWS_REGION)
 
+Doctor (talks to the stores directly; the local stack by default, via DIR/local.json):
+  --table T --bucket B --collection C   check a deployed stack instead (read-only; default
+  --region R                            credentials; FACEGATE_TABLE, _BUCKET, _COLLECTION)
+  --ttl SECONDS           registrations younger than this are in flight and left alone
+                          (default FACEGATE_PENDING_TTL_SECONDS, else 600)
+  Exit codes: 0 nothing (left) to repair, 1 findings remain, 2 usage, 3 unreachable.
+
 Other options:
   --registration-id ID    choose the registrationId (>= 16 characters; default a new UUID)
   --properties JSON       application data stored with the user (register)
@@ -55,8 +65,8 @@ Other options:
 Photos are JPEG or PNG; they are uploaded through a presigned URL (createUploadUrl), then passed
 by S3 key. Exit codes: 0 ok, 1 refused by the API (errorType printed), 2 usage, 3 unreachable.`;
 
-const COMMANDS = ['register', 'auth', 'login', 'update', 'delete', 'users', 'watch'] as const;
-type Command = (typeof COMMANDS)[number];
+const COMMANDS = ['register', 'auth', 'login', 'update', 'delete', 'users', 'watch', 'doctor'] as const;
+type Command = Exclude<(typeof COMMANDS)[number], 'doctor'>;
 
 interface Flags {
   user?: string;
@@ -89,6 +99,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'registration-id': { type: 'string' },
         properties: { type: 'string' },
         status: { type: 'string' },
+        repair: { type: 'boolean', default: false },
+        table: { type: 'string' },
+        bucket: { type: 'string' },
+        collection: { type: 'string' },
+        ttl: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -117,6 +132,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     ...(values.status !== undefined ? { status: values.status } : {}),
   };
   try {
+    if (command === 'doctor') {
+      const optional = (name: 'data' | 'table' | 'bucket' | 'collection' | 'region' | 'ttl') => (values[name] !== undefined ? { [name]: values[name] } : {});
+      return await doctorCommand(
+        { repair: values.repair === true, json: flags.json, ...optional('data'), ...optional('table'), ...optional('bucket'), ...optional('collection'), ...optional('region'), ...optional('ttl') },
+        io,
+      );
+    }
     const target = resolveTarget(
       {
         ...(values.endpoint !== undefined ? { endpoint: values.endpoint } : {}),

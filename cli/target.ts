@@ -16,6 +16,12 @@ export interface LocalStackInfo {
   /** The end users' pool, for face sign-in (`login`); absent in a data directory from before it. */
   userPool?: { endpoint: string; region: string; userPoolId: string; userPoolClientId: string };
   endpoints: Record<string, string>;
+  /** Written by stacks since `facegate doctor` (older local.json files lack them). */
+  region?: string;
+  tableName?: string;
+  bucketName?: string;
+  collectionId?: string;
+  credentials?: { accessKeyId: string; secretAccessKey: string };
 }
 
 export const LOCAL_INFO_FILE = 'local.json';
@@ -73,17 +79,7 @@ export function resolveTarget(flags: TargetFlags, env: Record<string, string | u
       source: endpoint,
     };
   }
-  const dataDir = path.resolve(cwd, flags.data ?? env.FACEGATE_DATA ?? DEFAULT_DATA_DIR);
-  const file = path.join(dataDir, LOCAL_INFO_FILE);
-  let info: LocalStackInfo;
-  try {
-    info = JSON.parse(fs.readFileSync(file, 'utf8')) as LocalStackInfo;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UsageError(`No local stack found (${file} is missing). Start one with \`npm start\`, or pass --endpoint URL --api-key KEY.`);
-    }
-    throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`);
-  }
+  const { info, file } = readLocalInfo(flags.data, env, cwd);
   return {
     graphqlUrl: info.graphqlUrl,
     realtimeUrl: realtimeUrl ?? info.realtimeUrl,
@@ -92,4 +88,18 @@ export function resolveTarget(flags: TargetFlags, env: Record<string, string | u
     ...(info.userPool ? { userPool: { endpoint: info.userPool.endpoint, clientId: flags.userPoolClientId ?? info.userPool.userPoolClientId } } : {}),
     source: file,
   };
+}
+
+/** `<data>/local.json` of the local stack (--data, FACEGATE_DATA, default .facegate). */
+export function readLocalInfo(data: string | undefined, env: Record<string, string | undefined>, cwd: string): { info: LocalStackInfo; file: string } {
+  const dataDir = path.resolve(cwd, data ?? env.FACEGATE_DATA ?? DEFAULT_DATA_DIR);
+  const file = path.join(dataDir, LOCAL_INFO_FILE);
+  try {
+    return { info: JSON.parse(fs.readFileSync(file, 'utf8')) as LocalStackInfo, file };
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new UsageError(`No local stack found (${file} is missing). Start one with \`npm start\`, or pass --endpoint URL --api-key KEY.`);
+    }
+    throw new UsageError(`Cannot read ${file}: ${(e as Error).message}`);
+  }
 }

@@ -154,6 +154,11 @@ export interface RegistrationRecord {
   result?: RegistrationResult;
   startedAt: string;
   updatedAt: string;
+  /**
+   * 1 (or absent) for the first attempt; a retry that takes over an attempt abandoned past the
+   * pending TTL (its process died) counts up. Rekognition idempotency tokens are per attempt.
+   */
+  attempt?: number;
 }
 
 export interface AuthAttempts {
@@ -193,6 +198,8 @@ export interface RecordStore {
   /** Puts a registration that must not exist yet. */
   createRegistration(registration: RegistrationRecord): Promise<void>;
   putRegistration(registration: RegistrationRecord): Promise<void>;
+  /** Replaces an IN_PROGRESS registration still at `expectedUpdatedAt` (taking over an abandoned attempt). */
+  replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void>;
   /** Appends a progress event; `seq` makes it unique. */
   appendEvent(event: RegistrationProgress): Promise<void>;
   listEvents(registrationId: string): Promise<RegistrationProgress[]>;
@@ -238,6 +245,46 @@ export interface UserDirectory {
 /** Fans progress out to subscribers (AppSync publishRegistrationProgress in AWS). */
 export interface ProgressPublisher {
   publish(event: RegistrationProgress): Promise<void>;
+}
+
+/** A face as ListFaces shows it: its owner's userId as ExternalImageId, and the user it is associated with. */
+export interface CollectionFace {
+  faceId: string;
+  externalImageId?: string;
+  userId?: string;
+}
+
+export interface ObjectSummary {
+  key: string;
+  size: number;
+  lastModified?: string;
+}
+
+/** A table item as the doctor reads it (progress events and lockout counters are left out). */
+export type TableItem =
+  | { type: 'user'; user: UserRecord }
+  | { type: 'face'; face: FaceRecordItem }
+  | { type: 'registration'; registration: RegistrationRecord };
+
+/**
+ * Listing everything a store holds, page by page: what `facegate doctor` compares. The flows
+ * never list; these are separate from the flows' ports so that the flows cannot.
+ */
+export interface FaceInventory {
+  /** ListFaces of the whole collection. */
+  listFaces(nextToken?: string): Promise<Page<CollectionFace>>;
+  /** ListUsers: the Rekognition users' ids. */
+  listUsers(nextToken?: string): Promise<Page<string>>;
+}
+
+export interface RecordInventory {
+  /** A Scan of the table: profiles, face records and registrations. */
+  scan(nextToken?: string): Promise<Page<TableItem>>;
+}
+
+export interface ImageInventory {
+  /** ListObjectsV2 under `prefix`. */
+  list(prefix: string, nextToken?: string): Promise<Page<ObjectSummary>>;
 }
 
 export interface Clock {

@@ -8,13 +8,14 @@ import type { Deps } from './deps';
  * is logged and never fails the registration: progress is a view, not the outcome.
  */
 export class ProgressReporter {
-  private seq = 0;
   private chain: Promise<void> = Promise.resolve();
 
+  /** `seq`: the last sequence number already used (events go on from the next). */
   constructor(
     private readonly deps: Pick<Deps, 'records' | 'publisher' | 'clock' | 'logger'>,
     readonly registrationId: string,
     readonly userId: string,
+    private seq = 0,
   ) {}
 
   emit(step: RegistrationStep, status: StepStatus, message?: string, errorType?: ErrorType): void {

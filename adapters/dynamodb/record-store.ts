@@ -15,6 +15,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type {
   BatchWriteCommandInput,
@@ -28,8 +29,10 @@ import type {
   Clock,
   FaceRecordItem,
   Page,
+  RecordInventory,
   RecordStore,
   RegistrationRecord,
+  TableItem,
   UserRecord,
 } from '../../core/ports';
 import type { RegistrationProgress, UserStatus } from '../../schema/generated/graphql';
@@ -124,8 +127,8 @@ export function encodeNextToken(key: Item): string {
   return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
 }
 
-/** Decodes a listUsers token and checks it is a key of the status index for this status. */
-export function decodeNextToken(token: string, status: UserStatus): Item {
+/** Decodes a token this store made from a key with exactly these (string) attributes. */
+function decodeKey(token: string, attributes: readonly string[]): Record<string, string> {
   if (!/^[A-Za-z0-9_-]+$/.test(token) || token.length > 2048) throw badToken();
   let key: unknown;
   try {
@@ -135,15 +138,22 @@ export function decodeNextToken(token: string, status: UserStatus): Item {
   }
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw badToken();
   const entries = Object.entries(key);
-  const expected: string[] = [PK, SK, GSI_PK, GSI_SK];
-  if (entries.length !== expected.length) throw badToken();
-  for (const [k, v] of entries) if (!expected.includes(k) || typeof v !== 'string') throw badToken();
-  const record = key as Record<string, string>;
+  if (entries.length !== attributes.length) throw badToken();
+  for (const [k, v] of entries) if (!attributes.includes(k) || typeof v !== 'string') throw badToken();
+  return key as Record<string, string>;
+}
+
+/** Decodes a listUsers token and checks it is a key of the status index for this status. */
+export function decodeNextToken(token: string, status: UserStatus): Item {
+  const record = decodeKey(token, [PK, SK, GSI_PK, GSI_SK]);
   if (record[GSI_PK] !== statusGsiPk(status) || record[SK] !== PROFILE_SK) throw badToken();
   return record;
 }
 
-export class DynamoRecordStore implements RecordStore {
+/** Decodes a scan token: a table key (pk, sk) this store's scan returned. */
+export const decodeScanToken = (token: string): Item => decodeKey(token, [PK, SK]);
+
+export class DynamoRecordStore implements RecordStore, RecordInventory {
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
   private readonly registrationTtlSeconds: number;
@@ -335,6 +345,20 @@ export class DynamoRecordStore implements RecordStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.registrationItem(registration) }));
   }
 
+  async replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void> {
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.registrationItem(registration),
+          ConditionExpression: '#status = :inProgress AND #updatedAt = :expected',
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':expected': expectedUpdatedAt },
+        }),
+      )
+      .catch(toConditionFailed(`registration ${registration.registrationId} is not in progress at ${expectedUpdatedAt}`));
+  }
+
   async appendEvent(event: RegistrationProgress): Promise<void> {
     const { __typename: _typename, ...fields } = event;
     const item = withoutUndefined({
@@ -352,6 +376,32 @@ export class DynamoRecordStore implements RecordStore {
       const event = strip<RegistrationProgress>(item);
       return { ...event, message: event.message ?? null, errorType: event.errorType ?? null };
     });
+  }
+
+  // ---- inventory ---------------------------------------------------------------------------
+
+  /** One page of a consistent Scan; progress events and lockout counters are filtered out. */
+  async scan(nextToken?: string): Promise<Page<TableItem>> {
+    const out = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        FilterExpression: '#sk = :profile OR begins_with(#sk, :face) OR #sk = :meta',
+        ExpressionAttributeNames: { '#sk': SK },
+        ExpressionAttributeValues: { ':profile': PROFILE_SK, ':face': FACE_PREFIX, ':meta': REGISTRATION_SK },
+        ConsistentRead: true,
+        ...(nextToken ? { ExclusiveStartKey: decodeScanToken(nextToken) } : {}),
+      }),
+    );
+    const items: TableItem[] = [];
+    for (const item of out.Items ?? []) {
+      const sk = item[SK];
+      if (sk === PROFILE_SK) items.push({ type: 'user', user: strip<UserRecord>(item) });
+      else if (sk === REGISTRATION_SK) items.push({ type: 'registration', registration: strip<RegistrationRecord>(item) });
+      else if (typeof sk === 'string' && sk.startsWith(FACE_PREFIX)) items.push({ type: 'face', face: strip<FaceRecordItem>(item) });
+    }
+    const page: Page<TableItem> = { items };
+    if (out.LastEvaluatedKey) page.nextToken = encodeNextToken({ [PK]: out.LastEvaluatedKey[PK], [SK]: out.LastEvaluatedKey[SK] });
+    return page;
   }
 
   // ---- lockout counters -------------------------------------------------------------------

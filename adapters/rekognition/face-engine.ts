@@ -25,6 +25,8 @@ import {
   DetectFacesCommand,
   DisassociateFacesCommand,
   IndexFacesCommand,
+  ListFacesCommand,
+  ListUsersCommand,
   SearchFacesByImageCommand,
   SearchFacesCommand,
   SearchUsersByImageCommand,
@@ -37,11 +39,14 @@ import type {
 } from '@aws-sdk/client-rekognition';
 import { FacegateError } from '../../core/errors';
 import type {
+  CollectionFace,
   FaceDetail,
   FaceEngine,
+  FaceInventory,
   FaceMatch,
   ImageRef,
   IndexOutcome,
+  Page,
   SearchOptions,
   UnindexedReason,
   UserMatch,
@@ -74,6 +79,9 @@ export const SCREEN_ATTRIBUTES = ['DEFAULT', 'EYES_OPEN', 'SUNGLASSES'] as const
 export const DELETE_FACES_CHUNK = 4096;
 /** AssociateFaces / DisassociateFaces take at most 100 ids (a user holds at most 100 faces). */
 export const USER_FACES_MAX = 100;
+/** The largest pages ListFaces and ListUsers give. */
+export const LIST_FACES_MAX = 4096;
+export const LIST_USERS_MAX = 500;
 
 const UNINDEXED_REASONS: ReadonlySet<string> = new Set<UnindexedReason>([
   'EXCEEDS_MAX_FACES',
@@ -184,7 +192,7 @@ const onlyFaceNotFound = (reasons: string[] | undefined): boolean =>
 const describeFailures = (failed: { FaceId?: string; Reasons?: string[] }[]): string =>
   failed.map((f) => `${f.FaceId ?? '?'}: ${(f.Reasons ?? []).join('|') || 'unknown'}`).join(', ');
 
-export class RekognitionFaceEngine implements FaceEngine {
+export class RekognitionFaceEngine implements FaceEngine, FaceInventory {
   private readonly client: RekognitionClient;
   private readonly collectionId: string;
   private readonly bucket: string;
@@ -380,5 +388,29 @@ export class RekognitionFaceEngine implements FaceEngine {
       if (errorName(e) === 'ResourceNotFoundException') return;
       throw e;
     }
+  }
+
+  async listFaces(nextToken?: string): Promise<Page<CollectionFace>> {
+    const out = await this.client.send(
+      new ListFacesCommand({ CollectionId: this.collectionId, MaxResults: LIST_FACES_MAX, ...(nextToken ? { NextToken: nextToken } : {}) }),
+    );
+    const items: CollectionFace[] = [];
+    for (const f of out.Faces ?? []) {
+      if (!f.FaceId) continue;
+      items.push({
+        faceId: f.FaceId,
+        ...(f.ExternalImageId ? { externalImageId: f.ExternalImageId } : {}),
+        ...(f.UserId ? { userId: f.UserId } : {}),
+      });
+    }
+    return { items, ...(out.NextToken ? { nextToken: out.NextToken } : {}) };
+  }
+
+  async listUsers(nextToken?: string): Promise<Page<string>> {
+    const out = await this.client.send(
+      new ListUsersCommand({ CollectionId: this.collectionId, MaxResults: LIST_USERS_MAX, ...(nextToken ? { NextToken: nextToken } : {}) }),
+    );
+    const items = (out.Users ?? []).map((u) => u.UserId).filter((id): id is string => typeof id === 'string');
+    return { items, ...(out.NextToken ? { nextToken: out.NextToken } : {}) };
   }
 }

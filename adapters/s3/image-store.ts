@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import type { ImageRef, ImageStore, StoredObject } from '../../core/ports';
+import type { ImageInventory, ImageRef, ImageStore, ObjectSummary, Page, StoredObject } from '../../core/ports';
 
 export interface S3ImageStoreOptions {
   client: S3Client;
@@ -42,7 +42,7 @@ const isNotFound = (e: unknown): boolean => {
 export const copySource = (bucket: string, key: string): string =>
   `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
 
-export class S3ImageStore implements ImageStore {
+export class S3ImageStore implements ImageStore, ImageInventory {
   private readonly client: S3Client;
   private readonly bucket: string;
 
@@ -127,6 +127,18 @@ export class S3ImageStore implements ImageStore {
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return deleted;
+  }
+
+  async list(prefix: string, nextToken?: string): Promise<Page<ObjectSummary>> {
+    const out = await this.client.send(
+      new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ...(nextToken ? { ContinuationToken: nextToken } : {}) }),
+    );
+    const items: ObjectSummary[] = [];
+    for (const o of out.Contents ?? []) {
+      if (o.Key === undefined) continue;
+      items.push({ key: o.Key, size: o.Size ?? 0, ...(o.LastModified ? { lastModified: o.LastModified.toISOString() } : {}) });
+    }
+    return { items, ...(out.IsTruncated && out.NextContinuationToken ? { nextToken: out.NextContinuationToken } : {}) };
   }
 
   async presignUpload(

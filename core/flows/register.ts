@@ -45,11 +45,11 @@ export async function register(deps: Deps, cmd: RegisterCommand): Promise<Regist
     cmd.idCard ? resolveImage(deps, cmd.idCard, 'idCard') : Promise.resolve(undefined),
   ]);
 
-  return runRegistration(deps, { registrationId, userId, kind, staged: [selfie, card] }, async (progress, undo) => {
+  return runRegistration(deps, { registrationId, userId, kind, staged: [selfie, card] }, async (progress, undo, { token }) => {
     const reservation = await reserveUser(deps, userId, registrationId, properties);
     undo.push('release user reservation', () => deps.records.deleteUserIfRegistration(userId, registrationId));
-    const screened = await screenAndIndex(deps, progress, undo, { userId, registrationId, selfie, card });
-    return enroll(deps, progress, undo, { userId, registrationId, kind, selfie, card, reservation, ...screened });
+    const screened = await screenAndIndex(deps, progress, undo, { userId, token, selfie, card });
+    return enroll(deps, progress, undo, { userId, registrationId, token, kind, selfie, card, reservation, ...screened });
   });
 }
 
@@ -71,10 +71,12 @@ async function reserveUser(deps: Deps, userId: string, registrationId: string, p
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  // A PENDING reservation whose registration died long ago may be taken over.
+  // A PENDING reservation whose registration died long ago may be taken over; so may our own,
+  // left by an abandoned attempt of this registration (which this request took over).
   const existing = await deps.records.getUser(userId);
   const abandoned =
-    existing?.status === 'PENDING' && now.getTime() - Date.parse(existing.updatedAt) > deps.config.pendingTtlSeconds * 1000;
+    existing?.status === 'PENDING' &&
+    (existing.registrationId === registrationId || now.getTime() - Date.parse(existing.updatedAt) > deps.config.pendingTtlSeconds * 1000);
   if (!abandoned) return fail('USER_ALREADY_EXISTS', `User ${userId} already exists`, { userId });
   const takeover = { ...reservation, version: existing!.version + 1 };
   try {
@@ -98,7 +100,7 @@ async function screenAndIndex(
   deps: Deps,
   progress: ProgressReporter,
   undo: Undo,
-  { userId, registrationId, selfie, card }: { userId: string; registrationId: string; selfie: ResolvedImage; card?: ResolvedImage },
+  { userId, token, selfie, card }: { userId: string; token: string; selfie: ResolvedImage; card?: ResolvedImage },
 ): Promise<Screened> {
   const { faces, config } = deps;
   progress.emit('SCREENING', 'STARTED');
@@ -108,7 +110,7 @@ async function screenAndIndex(
   const [indexed, duplicates, userCreated, cardFaces, cardSimilarity, cardFields] = await settle([
     faces.indexFace(selfie.ref, userId),
     faces.searchFacesByImage(selfie.ref, { threshold: config.duplicateThreshold, maxResults: 5 }),
-    faces.createUser(userId, registrationId),
+    faces.createUser(userId, token),
     card ? faces.detectFaces(card.ref) : Promise.resolve([]),
     card ? faces.compareFaces(selfie.ref, card.ref, config.idCardThreshold) : Promise.resolve(null),
     card ? deps.idReader.read(card.ref) : Promise.resolve({}),
@@ -186,6 +188,8 @@ const idCardPolicy = ({ config }: Deps): ScreenPolicy => ({
 interface EnrollInput extends Screened {
   userId: string;
   registrationId: string;
+  /** This attempt's Rekognition idempotency token. */
+  token: string;
   kind: RegistrationKind;
   selfie: ResolvedImage;
   card?: ResolvedImage;
@@ -195,14 +199,14 @@ interface EnrollInput extends Screened {
 /** Round 2 and the records: associate, store images, settle a concurrent twin, open the sign-in account, then commit. */
 async function enroll(deps: Deps, progress: ProgressReporter, undo: Undo, input: EnrollInput): Promise<RegistrationResult> {
   const { faces, images, records, config, clock, ids } = deps;
-  const { userId, registrationId, faceId, selfie, card, reservation } = input;
+  const { userId, registrationId, token, faceId, selfie, card, reservation } = input;
   progress.emit('INDEXING', 'STARTED');
   const imageKey = faceImageKey(userId, faceId, selfie.contentType);
   const cardKey = card ? `idcards/${userId}/${ids.newId()}.${extensionOf(card.contentType)}` : undefined;
   undo.push('delete stored images', () => images.delete(cardKey ? [imageKey, cardKey] : [imageKey]));
 
   const [associated, savedSelfie, savedCard, twins, account] = await settle([
-    faces.associateFaces(userId, [faceId], registrationId),
+    faces.associateFaces(userId, [faceId], token),
     images.save(selfie.ref, imageKey, selfie.contentType),
     card && cardKey ? images.save(card.ref, cardKey, card.contentType) : Promise.resolve(),
     faces.searchFaces(faceId, { threshold: config.duplicateThreshold, maxResults: 5 }),

@@ -30,7 +30,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
   if (earlier) return earlier;
   const selfie = await resolveImage(deps, cmd.image, 'image');
   const { faces, records, images, config, clock } = deps;
-  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', staged: [selfie] }, async (progress, undo) => {
+  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', staged: [selfie] }, async (progress, undo, { token }) => {
     const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), records.getUser(userId)]);
     const enrolledFaces = records.listFaces(userId);
     enrolledFaces.catch(() => undefined);
@@ -62,7 +62,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     const imageKey = faceImageKey(userId, faceId!, selfie.contentType);
     undo.push('delete stored image', () => images.delete([imageKey]));
     const [associated, saved] = await settle([
-      faces.associateFaces(userId, [faceId!], registrationId),
+      faces.associateFaces(userId, [faceId!], token),
       images.save(selfie.ref, imageKey, selfie.contentType),
     ] as const);
     // Pushed after the face's deletion, so it runs before it: Rekognition refuses to delete associated faces.

@@ -15,7 +15,8 @@
  * runs (the SDK reads them there) and restored on close: one stack per process at a time.
  * Secrets (API key, IAM key pair, Cognito signing key, the end users' pool and client ids) persist
  * in <data>/secrets.json, so the API key, admin tokens and sign-in tokens survive restarts.
- * <data>/local.json tells clients where to connect.
+ * <data>/local.json tells clients where to connect
+ * (and tools like `facegate doctor` where the table, bucket and collection are, with the key pair).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -98,16 +99,17 @@ export interface LocalStackInfo {
   endpoints: { graphql: string; realtime: string; dynamodb: string; s3: string; rekognition: string; cognito: string };
   /** The web app and admin console (admin.html), when the stack serves them. */
   webUrl?: string;
-}
-
-export interface LocalStack extends LocalStackInfo {
-  dataDir: string;
+  /** Where the data is, for tools that talk to the services directly (`facegate doctor`). */
   region: string;
   tableName: string;
   bucketName: string;
   collectionId: string;
   /** The IAM key pair the stack's services accept (S3 verifies signatures with it). */
   credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+export interface LocalStack extends LocalStackInfo {
+  dataDir: string;
   /** FACEGATE_AUTH_THRESHOLD in effect, and whether it is the local default. */
   authThreshold: { value: number; localDefault: boolean };
   /** The step Lambdas as the resolvers invoke them (for benchmarks: the same flows without GraphQL). */
@@ -290,6 +292,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       userPool: { endpoint: cognito.url, region, userPoolId: endUsers.userPoolId, userPoolClientId: endUsers.clientId },
       endpoints: { graphql: server.graphqlUrl, realtime: server.realtimeUrl, dynamodb: dynamo.url, s3: s3.url, rekognition: engine.url, cognito: cognito.url },
       ...(options.web ? { webUrl: new URL('/', server.graphqlUrl).toString() } : {}),
+      region,
+      tableName: TABLE_NAME,
+      bucketName: BUCKET_NAME,
+      collectionId: COLLECTION_ID,
+      credentials,
     };
     if (options.web) webConfig = localWebConfig(info, region);
     const infoFile = path.join(dataDir, LOCAL_INFO_FILE);
@@ -300,11 +307,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     return {
       ...info,
       dataDir,
-      region,
-      tableName: TABLE_NAME,
-      bucketName: BUCKET_NAME,
-      collectionId: COLLECTION_ID,
-      credentials,
       authThreshold: { value: Number(threshold), localDefault },
       lambdas,
       readyMs: since(),

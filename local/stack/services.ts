@@ -3,7 +3,11 @@
  * LevelDB) and s3rver (S3 on the filesystem), each persisting under the data directory.
  */
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Transform, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
@@ -78,6 +82,7 @@ export async function startS3(opts: {
     silent: true,
     configureBuckets: [{ name: opts.bucket, configs: [BUCKET_CORS_XML] }],
   });
+  acknowledgePutsWhenWritten(server);
   const address = await server.run();
   let closing: Promise<void> | undefined;
   return {
@@ -87,6 +92,48 @@ export async function startS3(opts: {
       closing ??= server.close();
       return closing;
     },
+  };
+}
+
+interface S3rverObject {
+  bucket: string;
+  key: string;
+  content: Buffer | Readable;
+  metadata: Record<string, string>;
+}
+
+interface S3rverFilesystemStore {
+  getResourcePath(bucket: string, key: string, resource: string): string;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+  putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+}
+
+/**
+ * s3rver's PutObject answers before the object's bytes are written: it resolves when the body
+ * has passed its md5 transform (or, for a Buffer, as soon as the write is queued), not when the
+ * file stream has finished, so a PUT acknowledged just before the process is killed could be
+ * lost. The same store method, waiting for the file to be written. (Written, not fsync'ed: it
+ * survives the process being killed, like dynalite's writes, not a power cut.)
+ */
+function acknowledgePutsWhenWritten(server: S3rver): void {
+  const store = (server as unknown as { store: S3rverFilesystemStore }).store;
+  store.putObject = async (object) => {
+    const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
+    await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
+    const md5 = crypto.createHash('md5');
+    let size = 0;
+    const counted = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        md5.update(chunk);
+        size += chunk.length;
+        callback(null, chunk);
+      },
+    });
+    const source = Buffer.isBuffer(object.content) ? [object.content] : object.content;
+    await pipeline(source, counted, fs.createWriteStream(objectPath));
+    const digest = md5.digest('hex');
+    await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    return { size, md5: digest };
   };
 }
 

@@ -12,6 +12,8 @@ import {
   InvalidImageFormatException,
   InvalidParameterException,
   InvalidS3ObjectException,
+  ListFacesCommand,
+  ListUsersCommand,
   RekognitionClient,
   ResourceNotFoundException,
   SearchFacesByImageCommand,
@@ -385,5 +387,41 @@ describe('deleteFaces', () => {
       ],
     });
     await expect(engine.deleteFaces([F1, F2, F3])).rejects.toThrow(/ASSOCIATED_TO_AN_EXISTING_USER/);
+  });
+});
+
+describe('inventory (facegate doctor)', () => {
+  it('listFaces: one page of the collection, owner and association per face, the next token', async () => {
+    rek
+      .on(ListFacesCommand)
+      .resolvesOnce({
+        Faces: [{ FaceId: F1, ExternalImageId: 'alice', UserId: 'alice' }, { FaceId: F2, ExternalImageId: 'bob' }, { ExternalImageId: 'no-id' }, { FaceId: F3 }],
+        NextToken: 'page-2',
+        ...meta,
+      })
+      .resolvesOnce({ Faces: [], ...meta });
+    expect(await engine.listFaces()).toEqual({
+      items: [{ faceId: F1, externalImageId: 'alice', userId: 'alice' }, { faceId: F2, externalImageId: 'bob' }, { faceId: F3 }],
+      nextToken: 'page-2',
+    });
+    expect(await engine.listFaces('page-2')).toEqual({ items: [] });
+    expect(rek.commandCalls(ListFacesCommand).map((c) => c.args[0].input)).toEqual([
+      { CollectionId: 'faces-col', MaxResults: 4096 },
+      { CollectionId: 'faces-col', MaxResults: 4096, NextToken: 'page-2' },
+    ]);
+  });
+
+  it('listUsers: the user ids of a page, the next token', async () => {
+    rek.on(ListUsersCommand).resolvesOnce({ Users: [{ UserId: 'alice', UserStatus: 'ACTIVE' }, { UserStatus: 'CREATED' }, { UserId: 'bob' }], NextToken: 't2', ...meta });
+    expect(await engine.listUsers()).toEqual({ items: ['alice', 'bob'], nextToken: 't2' });
+    expect(rek.commandCalls(ListUsersCommand)[0]!.args[0].input).toEqual({ CollectionId: 'faces-col', MaxResults: 500 });
+    rek.on(ListUsersCommand).resolves({ ...meta });
+    expect(await engine.listUsers('t2')).toEqual({ items: [] });
+    expect(rek.commandCalls(ListUsersCommand)[1]!.args[0].input).toEqual({ CollectionId: 'faces-col', MaxResults: 500, NextToken: 't2' });
+  });
+
+  it('a listing error propagates (the doctor must not take a failed listing for an empty one)', async () => {
+    rek.on(ListFacesCommand).rejects(new ResourceNotFoundException({ message: 'no collection', ...meta }));
+    await expect(engine.listFaces()).rejects.toBeInstanceOf(ResourceNotFoundException);
   });
 });

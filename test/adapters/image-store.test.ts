@@ -150,6 +150,27 @@ describe('deletePrefix', () => {
   });
 });
 
+describe('list (facegate doctor)', () => {
+  it('one page of keys under a prefix with size and last-modified, and the continuation token', async () => {
+    s3.on(ListObjectsV2Command)
+      .resolvesOnce({
+        Contents: [{ Key: 'faces/alice/f1.jpg', Size: 1200, LastModified: new Date('2026-03-01T12:00:00.000Z') }, { Size: 3 }, { Key: 'faces/bob/f2.png' }],
+        IsTruncated: true,
+        NextContinuationToken: 'next-1',
+      })
+      .resolvesOnce({ IsTruncated: false });
+    expect(await store.list('faces/')).toEqual({
+      items: [{ key: 'faces/alice/f1.jpg', size: 1200, lastModified: '2026-03-01T12:00:00.000Z' }, { key: 'faces/bob/f2.png', size: 0 }],
+      nextToken: 'next-1',
+    });
+    expect(await store.list('faces/', 'next-1')).toEqual({ items: [] });
+    expect(s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input)).toEqual([
+      { Bucket: 'facegate-images', Prefix: 'faces/' },
+      { Bucket: 'facegate-images', Prefix: 'faces/', ContinuationToken: 'next-1' },
+    ]);
+  });
+});
+
 describe('presignUpload', () => {
   it('signs a PUT with content type and SSE, without a checksum of the empty body', async () => {
     const { url, headers } = await store.presignUpload('uploads/abc', 'image/jpeg', 300);

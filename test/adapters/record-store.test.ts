@@ -6,10 +6,11 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { DynamoRecordStore, decodeNextToken, encodeNextToken } from '../../adapters/dynamodb/record-store';
+import { DynamoRecordStore, decodeNextToken, decodeScanToken, encodeNextToken } from '../../adapters/dynamodb/record-store';
 import { ConditionFailedError, FacegateError } from '../../core/errors';
 import type { AuthAttempts, FaceRecordItem, RegistrationRecord, UserRecord } from '../../core/ports';
 import type { RegistrationProgress } from '../../schema/generated/graphql';
@@ -339,6 +340,20 @@ describe('registrations', () => {
     });
   });
 
+  it('replaceRegistration takes over only an IN_PROGRESS registration still at the expected updatedAt', async () => {
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(ccf());
+    const takeover: RegistrationRecord = { ...registration, startedAt: '2026-02-01T11:00:00.000Z', updatedAt: '2026-02-01T11:00:00.000Z', attempt: 2 };
+    await store.replaceRegistration(takeover, registration.updatedAt);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
+      TableName: 'facegate',
+      Item: { ...takeover, pk: 'REG#reg-1', sk: 'META', ttl: STARTED_S + 3600 + 86_400 },
+      ConditionExpression: '#status = :inProgress AND #updatedAt = :expected',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+      ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':expected': registration.updatedAt },
+    });
+    await expect(store.replaceRegistration(takeover, registration.updatedAt)).rejects.toBeInstanceOf(ConditionFailedError);
+  });
+
   it('getRegistration strips the ttl', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...registration, pk: 'REG#reg-1', sk: 'META', ttl: 123 } });
     expect(await store.getRegistration('reg-1')).toEqual(registration);
@@ -393,6 +408,45 @@ describe('registrations', () => {
     expect(queries[0]!.args[0].input.ScanIndexForward).toBeUndefined();
     expect(queries[1]!.args[0].input.ExclusiveStartKey).toEqual({ pk: 'REG#reg-1', sk: 'EVENT#000001' });
   });
+});
+
+describe('scan (facegate doctor)', () => {
+  it('reads profiles, face records and registrations, key attributes stripped, events and counters filtered out', async () => {
+    ddb.on(ScanCommand).resolvesOnce({
+      Items: [userItem, { ...face('f-1'), pk: 'USER#alice', sk: 'FACE#f-1' }, { ...registration, pk: 'REG#reg-1', sk: 'META', ttl: 1 }],
+      LastEvaluatedKey: { pk: 'REG#reg-1', sk: 'META' },
+    });
+    const page = await store.scan();
+    expect(page.items).toEqual([
+      { type: 'user', user },
+      { type: 'face', face: face('f-1') },
+      { type: 'registration', registration },
+    ]);
+    expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input).toEqual({
+      TableName: 'facegate',
+      FilterExpression: '#sk = :profile OR begins_with(#sk, :face) OR #sk = :meta',
+      ExpressionAttributeNames: { '#sk': 'sk' },
+      ExpressionAttributeValues: { ':profile': 'PROFILE', ':face': 'FACE#', ':meta': 'META' },
+      ConsistentRead: true,
+    });
+    expect(decodeScanToken(page.nextToken!)).toEqual({ pk: 'REG#reg-1', sk: 'META' });
+  });
+
+  it('the next page starts at the token; a page empty after filtering still carries the token on', async () => {
+    ddb.on(ScanCommand).resolvesOnce({ Items: [], LastEvaluatedKey: { pk: 'USER#b', sk: 'ATTEMPTS' } }).resolvesOnce({ Items: [] });
+    const first = await store.scan(encodeNextToken({ pk: 'USER#a', sk: 'PROFILE' }));
+    expect(first.items).toEqual([]);
+    expect(ddb.commandCalls(ScanCommand)[0]!.args[0].input.ExclusiveStartKey).toEqual({ pk: 'USER#a', sk: 'PROFILE' });
+    expect(await store.scan(first.nextToken)).toEqual({ items: [] });
+    expect(ddb.commandCalls(ScanCommand)[1]!.args[0].input.ExclusiveStartKey).toEqual({ pk: 'USER#b', sk: 'ATTEMPTS' });
+  });
+
+  it.each([['not base64url!'], [encodeNextToken({ pk: 'USER#a' })], [encodeNextToken({ pk: 'USER#a', sk: 1 })], [encodeNextToken({ pk: 'a', sk: 'b', x: 'c' })]])(
+    'refuses a token it did not make: %s',
+    (token) => {
+      expect(() => decodeScanToken(token)).toThrow(FacegateError);
+    },
+  );
 });
 
 describe('attempts', () => {

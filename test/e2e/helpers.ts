@@ -57,11 +57,18 @@ export async function startTestStack(
 }
 
 /** createUploadUrl + the presigned PUT, as a browser would; returns the s3Key. */
-export async function upload(t: Pick<TestStack, 'client' | 'app'>, file: string, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
-  const bytes = fs.readFileSync(photoPath(file));
-  const contentType = file.endsWith('.png') ? 'image/png' : 'image/jpeg';
+export function upload(t: Pick<TestStack, 'client' | 'app'>, file: string, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
+  return uploadBytes(t, fs.readFileSync(photoPath(file)), file.endsWith('.png') ? 'image/png' : 'image/jpeg', purpose);
+}
+
+export async function uploadBytes(
+  t: Pick<TestStack, 'client' | 'app'>,
+  bytes: Buffer,
+  contentType: 'image/jpeg' | 'image/png' = 'image/jpeg',
+  purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE',
+): Promise<string> {
   const { createUploadUrl: ticket } = await t.client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } }, t.app);
-  const response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: bytes });
+  const response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: new Uint8Array(bytes) });
   if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
   return ticket.key;
 }

@@ -37,6 +37,11 @@ describe('local stack lifecycle', { timeout: 90_000 }, () => {
       adminToken: t!.stack.adminToken,
       userPool: t!.stack.userPool,
       endpoints: t!.stack.endpoints,
+      region: 'us-east-1',
+      tableName: 'facegate',
+      bucketName: 'facegate-images',
+      collectionId: 'facegate',
+      credentials: t!.stack.credentials,
     });
     expect(t!.stack.userPool).toEqual({
       endpoint: t!.stack.endpoints.cognito,

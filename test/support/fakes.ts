@@ -10,22 +10,28 @@ import type { Deps } from '../../core/deps';
 import { ConditionFailedError, FacegateError } from '../../core/errors';
 import type {
   AuthAttempts,
+  CollectionFace,
   FaceDetail,
   FaceEngine,
+  FaceInventory,
   FaceMatch,
   FaceRecordItem,
   IdCardFields,
   IdDocumentReader,
+  ImageInventory,
   ImageRef,
   ImageStore,
   IndexOutcome,
   Logger,
+  ObjectSummary,
   Page,
   ProgressPublisher,
+  RecordInventory,
   RecordStore,
   RegistrationRecord,
   SearchOptions,
   StoredObject,
+  TableItem,
   UserDirectory,
   UserMatch,
   UserRecord,
@@ -71,7 +77,15 @@ export type FaceCall = keyof FaceEngine;
 export const SAME_PERSON = 99.6;
 export const OTHER_PERSON = 12;
 
-export class FakeFaceEngine implements FaceEngine {
+/** Pages of `size` items, the token being the next index: listings are read page by page, as in AWS. */
+export const LIST_PAGE_SIZE = 2;
+function pageOf<T>(all: T[], nextToken?: string): Page<T> {
+  const start = nextToken ? Number(nextToken) : 0;
+  const items = all.slice(start, start + LIST_PAGE_SIZE);
+  return start + LIST_PAGE_SIZE < all.length ? { items, nextToken: String(start + LIST_PAGE_SIZE) } : { items };
+}
+
+export class FakeFaceEngine implements FaceEngine, FaceInventory {
   readonly faces = new Map<string, { person: string; userId: string; detail: FaceDetail }>();
   readonly users = new Map<string, Set<string>>();
   readonly calls: FaceCall[] = [];
@@ -195,6 +209,18 @@ export class FakeFaceEngine implements FaceEngine {
     this.users.delete(userId);
   }
 
+  async listFaces(nextToken?: string): Promise<Page<CollectionFace>> {
+    const all = [...this.faces.entries()].map(([faceId, f]) => {
+      const owner = this.ownerOf(faceId);
+      return { faceId, externalImageId: f.userId, ...(owner ? { userId: owner } : {}) };
+    });
+    return pageOf(all, nextToken);
+  }
+
+  async listUsers(nextToken?: string): Promise<Page<string>> {
+    return pageOf([...this.users.keys()], nextToken);
+  }
+
   private ownerOf(faceId: string): string | undefined {
     for (const [userId, ids] of this.users) if (ids.has(faceId)) return userId;
     return undefined;
@@ -205,7 +231,7 @@ export class FakeFaceEngine implements FaceEngine {
   }
 }
 
-export class FakeImageStore implements ImageStore {
+export class FakeImageStore implements ImageStore, ImageInventory {
   readonly objects = new Map<string, { bytes: Uint8Array; contentType: string; lastModified: Date }>();
   readonly failures = new Map<'save' | 'delete', Error>();
 
@@ -257,6 +283,13 @@ export class FakeImageStore implements ImageStore {
     return `https://bucket.example/${key}?X-Amz-Expires=${expiresInSeconds}&X-Amz-Signature=fake`;
   }
 
+  async list(prefix: string, nextToken?: string): Promise<Page<ObjectSummary>> {
+    return pageOf(
+      this.keys(prefix).map((key) => ({ key, size: this.objects.get(key)!.bytes.length })),
+      nextToken,
+    );
+  }
+
   keys(prefix = ''): string[] {
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
   }
@@ -264,7 +297,7 @@ export class FakeImageStore implements ImageStore {
 
 const clone = <T>(value: T): T => structuredClone(value);
 
-export class FakeRecordStore implements RecordStore {
+export class FakeRecordStore implements RecordStore, RecordInventory {
   readonly users = new Map<string, UserRecord>();
   readonly faceItems = new Map<string, FaceRecordItem>();
   readonly registrations = new Map<string, RegistrationRecord>();
@@ -341,6 +374,12 @@ export class FakeRecordStore implements RecordStore {
     this.registrations.set(registration.registrationId, clone(registration));
   }
 
+  async replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void> {
+    const stored = this.registrations.get(registration.registrationId);
+    if (stored?.status !== 'IN_PROGRESS' || stored.updatedAt !== expectedUpdatedAt) throw new ConditionFailedError();
+    this.registrations.set(registration.registrationId, clone(registration));
+  }
+
   async appendEvent(event: RegistrationProgress): Promise<void> {
     if (this.events.some((e) => e.registrationId === event.registrationId && e.seq === event.seq)) throw new ConditionFailedError();
     this.events.push(clone(event));
@@ -348,6 +387,15 @@ export class FakeRecordStore implements RecordStore {
 
   async listEvents(registrationId: string): Promise<RegistrationProgress[]> {
     return this.events.filter((e) => e.registrationId === registrationId).sort((a, b) => a.seq - b.seq).map(clone);
+  }
+
+  async scan(nextToken?: string): Promise<Page<TableItem>> {
+    const all: TableItem[] = [
+      ...[...this.users.values()].map((user) => ({ type: 'user' as const, user: clone(user) })),
+      ...[...this.faceItems.values()].map((face) => ({ type: 'face' as const, face: clone(face) })),
+      ...[...this.registrations.values()].map((registration) => ({ type: 'registration' as const, registration: clone(registration) })),
+    ];
+    return pageOf(all, nextToken);
   }
 
   async getAttempts(userId: string): Promise<AuthAttempts | null> {
