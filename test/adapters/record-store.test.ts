@@ -346,7 +346,7 @@ describe('registrations', () => {
     await store.replaceRegistration(takeover, registration.updatedAt);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
       TableName: 'facegate',
-      Item: { ...takeover, pk: 'REG#reg-1', sk: 'META', ttl: STARTED_S + 3600 + 86_400 },
+      Item: { ...takeover, pk: 'REG#reg-1', sk: 'META', gsi1pk: 'REGS#alice', gsi1sk: '2026-02-01T11:00:00.000Z#reg-1', ttl: STARTED_S + 3600 + 86_400 },
       ConditionExpression: '#status = :inProgress AND #updatedAt = :expected',
       ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
       ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':expected': registration.updatedAt },
