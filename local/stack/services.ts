@@ -82,7 +82,7 @@ export async function startS3(opts: {
     silent: true,
     configureBuckets: [{ name: opts.bucket, configs: [BUCKET_CORS_XML] }],
   });
-  acknowledgePutsWhenWritten(server);
+  makeObjectWritesAtomic(server);
   const address = await server.run();
   let closing: Promise<void> | undefined;
   return {
@@ -104,19 +104,28 @@ interface S3rverObject {
 
 interface S3rverFilesystemStore {
   getResourcePath(bucket: string, key: string, resource: string): string;
-  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5: string): Promise<void>;
+  putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
+  getMetadata(bucket: string, key: string): Promise<Record<string, string>>;
   putObject(object: S3rverObject): Promise<{ size: number; md5: string }>;
+  copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata?: Record<string, string>): Promise<Record<string, string>>;
+  deleteObject(bucket: string, key: string): Promise<void>;
 }
 
 /**
- * s3rver's PutObject answers before the object's bytes are written: it resolves when the body
- * has passed its md5 transform (or, for a Buffer, as soon as the write is queued), not when the
- * file stream has finished, so a PUT acknowledged just before the process is killed could be
- * lost. The same store method, waiting for the file to be written. (Written, not fsync'ed: it
- * survives the process being killed, like dynalite's writes, not a power cut.)
+ * s3rver keeps an object as three files — the bytes (`…object`, whose presence is the object's
+ * existence), `…object.md5` and `…metadata.json` — written one after the other, and its PutObject
+ * answers before the bytes are written (it resolves when the body has passed its md5 transform).
+ * A process killed in between leaves an acknowledged PUT lost, or an object without metadata that
+ * every later GET/HEAD answers with InternalError. These replacements of the store's methods
+ * write the bytes to a temporary name, then the md5 and metadata, and publish the object by
+ * renaming the bytes into place last (a delete removes the bytes first), so a kill leaves the
+ * object whole or absent. Temporary files do not end in `object` and are never listed.
+ * (Written, not fsync'ed: it survives the process being killed, like dynalite's writes, not a
+ * power cut.)
  */
-function acknowledgePutsWhenWritten(server: S3rver): void {
+function makeObjectWritesAtomic(server: S3rver): void {
   const store = (server as unknown as { store: S3rverFilesystemStore }).store;
+  const temporary = (objectPath: string) => `${objectPath}.partial-${crypto.randomBytes(6).toString('hex')}`;
   store.putObject = async (object) => {
     const objectPath = store.getResourcePath(object.bucket, object.key, 'object');
     await fs.promises.mkdir(path.dirname(objectPath), { recursive: true });
@@ -130,10 +139,40 @@ function acknowledgePutsWhenWritten(server: S3rver): void {
       },
     });
     const source = Buffer.isBuffer(object.content) ? [object.content] : object.content;
-    await pipeline(source, counted, fs.createWriteStream(objectPath));
+    const partial = temporary(objectPath);
+    await pipeline(source, counted, fs.createWriteStream(partial));
     const digest = md5.digest('hex');
     await store.putMetadata(object.bucket, object.key, object.metadata, digest);
+    await fs.promises.rename(partial, objectPath);
     return { size, md5: digest };
+  };
+  store.copyObject = async (srcBucket, srcKey, destBucket, destKey, replacementMetadata) => {
+    const srcPath = store.getResourcePath(srcBucket, srcKey, 'object');
+    const destPath = store.getResourcePath(destBucket, destKey, 'object');
+    if (srcPath === destPath) {
+      if (replacementMetadata) await store.putMetadata(destBucket, destKey, replacementMetadata);
+      return store.getMetadata(destBucket, destKey);
+    }
+    await fs.promises.mkdir(path.dirname(destPath), { recursive: true });
+    const partial = temporary(destPath);
+    await fs.promises.copyFile(srcPath, partial);
+    if (replacementMetadata) {
+      await store.putMetadata(destBucket, destKey, replacementMetadata);
+    } else {
+      await fs.promises.copyFile(store.getResourcePath(srcBucket, srcKey, 'metadata.json'), store.getResourcePath(destBucket, destKey, 'metadata.json'));
+    }
+    await fs.promises.copyFile(store.getResourcePath(srcBucket, srcKey, 'object.md5'), store.getResourcePath(destBucket, destKey, 'object.md5')).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e; // s3rver recomputes a missing md5 when it reads the object
+    });
+    await fs.promises.rename(partial, destPath);
+    return store.getMetadata(destBucket, destKey);
+  };
+  const deleteRest = store.deleteObject.bind(store);
+  store.deleteObject = async (bucket, key) => {
+    await fs.promises.unlink(store.getResourcePath(bucket, key, 'object')).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'ENOENT') throw e;
+    });
+    await deleteRest(bucket, key); // the md5 and metadata, then empty directories
   };
 }
 
