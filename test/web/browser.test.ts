@@ -167,6 +167,19 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await checkPhone('register');
   });
 
+  /** An erasure's confirmation (ConfirmErase): the button stays disabled until the user ID is typed in full; screenshot, then erase. */
+  async function confirmErasure(o: { open: string; dialog: string; field: string; erase: string; userId: string; shot: string }) {
+    await page.getByRole('button', { name: o.open }).click();
+    const dialog = page.getByRole('dialog', { name: o.dialog });
+    const erase = dialog.getByRole('button', { name: o.erase });
+    expect(await erase.isDisabled()).toBe(true);
+    await dialog.getByLabel(o.field).fill(o.userId.slice(0, -1));
+    expect(await erase.isDisabled()).toBe(true);
+    await dialog.getByLabel(o.field).fill(o.userId);
+    await shot(o.shot);
+    await erase.click();
+  }
+
   /** The sign-in form: user ID, a photo file, Sign in. */
   async function signIn(userId: string, file: string) {
     await page.getByLabel('User ID').fill(userId);
@@ -346,15 +359,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await page.getByRole('status').filter({ hasText: 'Signed in as dave.' }).waitFor();
     await page.getByRole('link', { name: 'My account', exact: true }).click();
     await expect.poll(() => page.getByTestId('faces').textContent().catch(() => null)).toBe('1');
-    await page.getByRole('button', { name: 'Delete my account…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Delete your account?' });
-    const erase = dialog.getByRole('button', { name: 'Delete for good' });
-    expect(await erase.isDisabled()).toBe(true);
-    await dialog.getByLabel('Your user ID').fill('dav');
-    expect(await erase.isDisabled()).toBe(true);
-    await dialog.getByLabel('Your user ID').fill('dave');
-    await shot('account-delete-confirm');
-    await erase.click();
+    await confirmErasure({ open: 'Delete my account…', dialog: 'Delete your account?', field: 'Your user ID', erase: 'Delete for good', userId: 'dave', shot: 'account-delete-confirm' });
     await page.getByRole('status').filter({ hasText: 'Your account dave was deleted.' }).waitFor();
     expect(await page.getByRole('status').filter({ hasText: 'Your account dave was deleted.' }).textContent()).toContain('1 face(s) and 2 image(s) were erased');
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
@@ -411,15 +416,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
 
   it('admin console: erases the user after a confirmation', async () => {
     await page.goto(`${base}admin.html#/users/alice`);
-    await page.getByRole('button', { name: 'Erase alice…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Erase alice?' });
-    const erase = dialog.getByRole('button', { name: 'Erase for good' });
-    expect(await erase.isDisabled()).toBe(true);
-    await dialog.getByLabel('User ID to erase').fill('alic');
-    expect(await erase.isDisabled()).toBe(true);
-    await dialog.getByLabel('User ID to erase').fill('alice');
-    await shot('admin-erase-confirm');
-    await erase.click();
+    await confirmErasure({ open: 'Erase alice…', dialog: 'Erase alice?', field: 'User ID to erase', erase: 'Erase for good', userId: 'alice', shot: 'admin-erase-confirm' });
     await page.getByRole('status').filter({ hasText: 'Erased alice: 2 face(s) and 2 image(s).' }).waitFor();
     expect(await page.locator('tr[data-user="alice"]').count()).toBe(0);
     expect((await t.client.request<op.UserData>(op.USER, { userId: 'alice' }, t.admin)).user).toBeNull();

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type * as op from '../../../cli/operations';
+import { useAction } from '../shared/useAction';
 import { enroll, type EnrollPhase, type EnrollRequest } from './enroll';
 import type { ShownEvent } from './ProgressList';
 
@@ -17,33 +18,23 @@ export function useEnroll(): EnrollState & { start(req: () => EnrollRequest): Pr
   const [phase, setPhase] = useState<EnrollPhase | null>(null);
   const [registrationId, setRegistrationId] = useState<string | null>(null);
   const [events, setEvents] = useState<ShownEvent[]>([]);
-  const [result, setResult] = useState<op.RegistrationOutcome | null>(null);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, result, error, run } = useAction<op.RegistrationOutcome>();
 
   /** `req` is read inside, so a form check that throws (needPhoto) shows as the error. */
-  async function start(req: () => EnrollRequest): Promise<op.RegistrationOutcome | null> {
+  function start(req: () => EnrollRequest): Promise<op.RegistrationOutcome | null> {
     setEvents([]);
-    setResult(null);
-    setError(null);
     let sentAt = 0;
-    try {
-      const outcome = await enroll(req(), {
+    return run(() =>
+      enroll(req(), {
         onPhase: (p, id) => {
           setPhase(p);
           setRegistrationId(id);
           if (p === 'registering') sentAt = performance.now();
         },
         onEvent: (event, live) => setEvents((list) => [...list, { event, afterMs: live ? Math.round(performance.now() - sentAt) : null }]),
-      });
-      setResult(outcome);
-      return outcome;
-    } catch (err) {
-      setError(err);
-      return null;
-    } finally {
-      setPhase('done');
-    }
+      }),
+    );
   }
 
-  return { phase, registrationId, events, result, error, busy: phase !== null && phase !== 'done', start };
+  return { phase, registrationId, events, result, error, busy, start };
 }
