@@ -113,7 +113,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
   const chooseFile = (legend: string, file: string) =>
     page.getByRole('group', { name: legend }).getByLabel(/Choose (a photo|another) file/).setInputFiles(photoPath(file));
 
-  it('serves the app with its config.json (local: API key and the admin token), to this host only', async () => {
+  it('serves the app with its config.json (local: API key, the end users\' pool and the admin token), to this host only', async () => {
     const config = (await (await fetch(new URL('config.json', base))).json()) as Record<string, unknown>;
     const { userPoolId, userPoolClientId, endpoint } = t.stack.userPool;
     expect(config).toEqual({
@@ -167,17 +167,25 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await checkPhone('register');
   });
 
-  /** An erasure's confirmation (ConfirmErase): the button stays disabled until the user ID is typed in full; screenshot, then erase. */
+  /**
+   * An erasure's confirmation (ConfirmErase), by keyboard: the dialog takes the focus into its
+   * field; the button stays disabled until the user ID is typed in full; screenshot, then erase.
+   */
   async function confirmErasure(o: { open: string; dialog: string; field: string; erase: string; userId: string; shot: string }) {
-    await page.getByRole('button', { name: o.open }).click();
+    await page.getByRole('button', { name: o.open }).focus();
+    await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: o.dialog });
     const erase = dialog.getByRole('button', { name: o.erase });
+    await dialog.getByLabel(o.field).waitFor();
+    expect(await focused()).toMatchObject({ tag: 'INPUT', id: 'confirm-user' });
     expect(await erase.isDisabled()).toBe(true);
-    await dialog.getByLabel(o.field).fill(o.userId.slice(0, -1));
+    await page.keyboard.type(o.userId.slice(0, -1));
     expect(await erase.isDisabled()).toBe(true);
-    await dialog.getByLabel(o.field).fill(o.userId);
+    await page.keyboard.type(o.userId.slice(-1));
     await shot(o.shot);
-    await erase.click();
+    await page.keyboard.press('Tab');
+    expect(await focused()).toMatchObject({ tag: 'BUTTON', text: o.erase });
+    await page.keyboard.press('Enter');
   }
 
   /** The sign-in form: user ID, a photo file, Sign in. */

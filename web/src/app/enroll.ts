@@ -16,8 +16,6 @@ export type EnrollRequest =
   | { kind: 'registerWithIdCard'; userId: string; photo: Blob; idCard: Blob | null }
   | { kind: 'updateMyPhoto'; photo: Blob };
 
-export type EnrollKind = EnrollRequest['kind'];
-
 export type EnrollPhase = 'uploading' | 'subscribing' | 'registering' | 'done';
 
 export interface EnrollCallbacks {
