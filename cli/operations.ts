@@ -15,7 +15,9 @@ import type {
   MutationDeleteUserArgs,
   MutationRegisterUserArgs,
   MutationRegisterWithIdCardArgs,
+  MutationUpdateMyPhotoArgs,
   MutationUpdatePhotoArgs,
+  Profile,
   QueryFaceImageUrlArgs,
   QueryFaceRecordsArgs,
   QueryListUsersArgs,
@@ -78,6 +80,24 @@ export const DELETE_USER = `mutation DeleteUser($userId: ID!) {
 }`;
 export type DeleteUserVars = MutationDeleteUserArgs;
 export type DeleteUserData = { deleteUser: Plain<DeleteUserResult> };
+
+/* A signed-in user's own account (a token of the end users' pool; no userId: it is the token's). */
+
+export const ME = `query Me {
+  me { userId status faceIds hasIdCard properties createdAt updatedAt }
+}`;
+export type MeData = { me: Plain<Profile> | null };
+
+export const UPDATE_MY_PHOTO = `mutation UpdateMyPhoto($input: UpdateMyPhotoInput!) {
+  updateMyPhoto(input: $input) { ${RESULT_FIELDS} }
+}`;
+export type UpdateMyPhotoVars = MutationUpdateMyPhotoArgs;
+export type UpdateMyPhotoData = { updateMyPhoto: RegistrationOutcome };
+
+export const DELETE_ME = `mutation DeleteMe {
+  deleteMe { userId deletedFaces deletedImages deletedAt }
+}`;
+export type DeleteMeData = { deleteMe: Plain<DeleteUserResult> };
 
 export type UserSummary = Pick<User, 'userId' | 'status' | 'faceIds' | 'createdAt' | 'updatedAt'>;
 export const LIST_USERS = `query ListUsers($limit: Int, $nextToken: String, $status: UserStatus) {

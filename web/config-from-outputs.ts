@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { parseWebConfig, type WebConfig } from './config';
 
 /** The stack outputs the web app reads (infra/facegate-stack.ts). */
-export const WEB_OUTPUTS = ['GraphqlUrl', 'RealtimeUrl', 'ApiKeyId', 'Region', 'UserPoolId', 'UserPoolClientId'] as const;
+export const WEB_OUTPUTS = ['GraphqlUrl', 'RealtimeUrl', 'ApiKeyId', 'Region', 'EndUserPoolId', 'EndUserPoolClientId', 'UserPoolId', 'UserPoolClientId'] as const;
 
 export function webConfigFromOutputs(outputs: Record<string, string>): WebConfig {
   const missing = WEB_OUTPUTS.filter((key) => !outputs[key]);
@@ -22,6 +22,7 @@ export function webConfigFromOutputs(outputs: Record<string, string>): WebConfig
     graphqlUrl: outputs.GraphqlUrl,
     realtimeUrl: outputs.RealtimeUrl,
     apiKey: outputs.ApiKeyId,
+    userPool: { userPoolId: outputs.EndUserPoolId, userPoolClientId: outputs.EndUserPoolClientId },
     adminPool: { userPoolId: outputs.UserPoolId, userPoolClientId: outputs.UserPoolClientId },
   });
 }

@@ -26,6 +26,8 @@ export interface WebConfig {
   realtimeUrl: string;
   /** The API key the app's calls send (x-api-key). */
   apiKey: string;
+  /** The end users' pool: face sign-in (Cognito custom authentication), then me, updateMyPhoto, deleteMe. */
+  userPool: WebUserPool;
   /**
    * Local stack only: the stack's admin token (a Cognito-style JWT of group "admins"), so the
    * admin console opens without a sign-in on this machine. Never part of a deployed config:
@@ -76,6 +78,7 @@ export function parseWebConfig(value: unknown): WebConfig {
     graphqlUrl: url(value, 'graphqlUrl', stage === 'local' ? ['http:', 'https:'] : ['https:']),
     realtimeUrl: url(value, 'realtimeUrl', stage === 'local' ? ['ws:', 'wss:'] : ['wss:']),
     apiKey: text(value, 'apiKey'),
+    userPool: userPool(value.userPool, 'userPool'),
   };
   if (value.adminToken !== undefined) {
     if (stage !== 'local') throw new WebConfigError('config.json: adminToken belongs to the local stack only; remove it');

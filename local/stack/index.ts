@@ -266,7 +266,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           root: options.web.root,
           config: () => webConfig,
           allowedHosts: () => (webConfig ? [new URL(webConfig.graphqlUrl).host, `localhost:${new URL(webConfig.graphqlUrl).port}`] : []),
-          connectOrigins: () => [s3.url],
+          // S3 for uploads and images, Cognito for face sign-in.
+          connectOrigins: () => [s3.url, cognito.url],
         })
       : undefined;
     const server = await startAppSyncServer({
@@ -323,9 +324,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** The web app's config.json on this machine: local.json's URLs and keys, with the admin token (local only). */
+/** The web app's config.json on this machine: local.json's URLs and keys, the end users' pool, and the admin token (local only). */
 export function localWebConfig(info: LocalStackInfo, region: string): WebConfig {
-  return { stage: 'local', region, graphqlUrl: info.graphqlUrl, realtimeUrl: info.realtimeUrl, apiKey: info.apiKey, adminToken: info.adminToken };
+  const { endpoint, userPoolId, userPoolClientId } = info.userPool;
+  return {
+    stage: 'local',
+    region,
+    graphqlUrl: info.graphqlUrl,
+    realtimeUrl: info.realtimeUrl,
+    apiKey: info.apiKey,
+    userPool: { userPoolId, userPoolClientId, endpoint },
+    adminToken: info.adminToken,
+  };
 }
 
 /** The two user pools, as the AWS API has them: the admins' (admin tokens) and the end users' (face sign-in, its one client). */

@@ -30,11 +30,11 @@ export interface WebSiteOptions {
   config: () => WebConfig | undefined;
   /** host:port values a request's Host header may carry for /config.json. */
   allowedHosts: () => string[];
-  /** The origins the pages talk to besides their own (S3 for uploads and images). */
+  /** The origins the pages talk to besides their own (S3 for uploads and images, Cognito for face sign-in). */
   connectOrigins: () => string[];
 }
 
-/** The app's Content-Security-Policy: its own scripts only; API, real-time and S3 on this machine. */
+/** The app's Content-Security-Policy: its own scripts only; API, real-time, S3 and Cognito on this machine. */
 export function contentSecurityPolicy(origins: string[], realtime: string | undefined): string {
   const extra = origins.join(' ');
   return [

@@ -91,12 +91,14 @@ describe('the trigger Lambdas', () => {
     expect((await verify(verifyEvent('alice', created.privateChallengeParameters, 'uploads/selfie/other.jpg'))).response).toEqual({ answerCorrect: false });
   });
 
-  it('a locked-out user makes Define throw "LOCKED_OUT: …" (Cognito: UserLambdaValidationException)', async () => {
+  it('a locked-out user makes Define throw "LOCKED_OUT: … {retryAfter}" (Cognito: UserLambdaValidationException)', async () => {
     const world = createWorld();
     const now = world.clock.now().getTime();
     world.records.attempts.set('alice', { userId: 'alice', failures: 5, windowStart: new Date(now).toISOString(), lockedUntil: new Date(now + 60_000).toISOString(), version: 1 });
     const define = triggerHandler(defineAuthChallenge, () => world);
-    await expect(define(defineEvent('alice', []))).rejects.toThrow(/^LOCKED_OUT: Too many failed attempts/);
+    const error = await define(defineEvent('alice', [])).then(() => undefined, (e: unknown) => e as Error);
+    // The errorInfo travels at the end of the message (Cognito passes it on): the retry time for the client to show.
+    expect(error?.message).toBe(`LOCKED_OUT: Too many failed attempts: try again later {"retryAfter":"${new Date(now + 60_000).toISOString()}"}`);
   });
 
   it('an unexpected failure throws INTERNAL without its details', async () => {

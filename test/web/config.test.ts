@@ -9,6 +9,7 @@ const local = {
   graphqlUrl: 'http://127.0.0.1:4000/graphql',
   realtimeUrl: 'ws://127.0.0.1:4000/graphql/realtime',
   apiKey: 'da2-abc',
+  userPool: { userPoolId: 'us-east-1_users1a2b3c', userPoolClientId: 'localclient1', endpoint: 'http://127.0.0.1:4001/' },
   adminToken: 'eyJ.a.b',
 };
 const outputs = {
@@ -18,6 +19,8 @@ const outputs = {
   Region: 'eu-west-1',
   UserPoolId: 'eu-west-1_AbCdEf',
   UserPoolClientId: '1example23456789',
+  EndUserPoolId: 'eu-west-1_EnDuSr',
+  EndUserPoolClientId: '2example98765432',
   BucketName: 'ignored',
 };
 
@@ -32,6 +35,8 @@ describe('parseWebConfig', () => {
     [{ ...local, graphqlUrl: 'not a url' }, /graphqlUrl is not a URL/],
     [{ ...local, realtimeUrl: 'http://127.0.0.1:4000/graphql/realtime' }, /realtimeUrl must be ws: or wss:/],
     [{ ...local, adminPool: { userPoolId: 'x' } }, /adminPool.userPoolClientId/],
+    [{ ...local, userPool: undefined }, /userPool must be an object/],
+    [{ ...local, userPool: { userPoolClientId: 'c' } }, /userPool.userPoolId/],
     [[], /JSON object/],
   ])('refuses %j', (value, message) => {
     expect(() => parseWebConfig(value)).toThrow(WebConfigError);
@@ -55,6 +60,8 @@ describe('web:config (config.json from the CDK outputs)', () => {
     graphqlUrl: outputs.GraphqlUrl,
     realtimeUrl: outputs.RealtimeUrl,
     apiKey: 'da2-deployed',
+    // Face sign-in: the end users' pool (CUSTOM_AUTH client), Cognito's own endpoint.
+    userPool: { userPoolId: 'eu-west-1_EnDuSr', userPoolClientId: '2example98765432' },
     adminPool: { userPoolId: 'eu-west-1_AbCdEf', userPoolClientId: '1example23456789' },
   };
 

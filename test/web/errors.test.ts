@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Kind, parse, type EnumTypeDefinitionNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { ApiError, toApiError } from '../../web/src/shared/api-error';
-import { explain, REASONS, retryTime } from '../../web/src/shared/errors';
+import { explain, REASONS, atTimeFromNow } from '../../web/src/shared/errors';
 import { repoRoot } from '../support/shared-faces';
 
 const schema = parse(fs.readFileSync(path.join(repoRoot, 'schema', 'schema.graphql'), 'utf8'));
@@ -30,8 +30,8 @@ describe('explain', () => {
     const now = new Date('2026-05-01T10:00:00Z');
     const e = new ApiError('Too many failed attempts', 'LOCKED_OUT', { retryAfter: '2026-05-01T10:12:30Z' });
     expect(explain(e, now).detail).toContain('(in 13 minutes)');
-    expect(retryTime('2026-05-01T10:00:20Z', now)).toMatch(/\(in 1 minute\)$/);
-    expect(retryTime(undefined, now)).toBe('later');
+    expect(atTimeFromNow('2026-05-01T10:00:20Z', now)).toMatch(/\(in 1 minute\)$/);
+    expect(atTimeFromNow(undefined, now)).toBe('later');
   });
 
   it('names the ID card when the refusal is about it, and the size cap', () => {

@@ -71,7 +71,7 @@ describe('the web app on the GraphQL port', () => {
   });
 
   it('gives the pages a CSP: own scripts, the API and S3 origins to connect to', async () => {
-    config = { stage: 'local', region: 'us-east-1', graphqlUrl: server.graphqlUrl, realtimeUrl: server.realtimeUrl, apiKey: API_KEY, adminToken: 'jwt' };
+    config = { stage: 'local', region: 'us-east-1', graphqlUrl: server.graphqlUrl, realtimeUrl: server.realtimeUrl, apiKey: API_KEY, userPool: { userPoolId: 'us-east-1_users1', userPoolClientId: 'client1' }, adminToken: 'jwt' };
     const csp = (await get('/')).headers['content-security-policy'];
     expect(csp).toBe(contentSecurityPolicy(['http://127.0.0.1:9999'], server.realtimeUrl));
     expect(csp).toContain("script-src 'self'");
@@ -80,7 +80,7 @@ describe('the web app on the GraphQL port', () => {
   });
 
   it('serves /config.json to its own host only, uncached and without CORS', async () => {
-    config = { stage: 'local', region: 'us-east-1', graphqlUrl: server.graphqlUrl, realtimeUrl: server.realtimeUrl, apiKey: API_KEY, adminToken: 'jwt' };
+    config = { stage: 'local', region: 'us-east-1', graphqlUrl: server.graphqlUrl, realtimeUrl: server.realtimeUrl, apiKey: API_KEY, userPool: { userPoolId: 'us-east-1_users1', userPoolClientId: 'client1' }, adminToken: 'jwt' };
     const own = await get('/config.json');
     expect(own.status).toBe(200);
     expect(JSON.parse(own.body)).toEqual(config);

@@ -1,9 +1,8 @@
 /** One user: status, dates, ID card, enrolled faces with their images, the registration history, erasure. */
-import { useRef, useState, type FormEvent } from 'react';
 import * as op from '../../../cli/operations';
 import { request, type Auth } from '../shared/api';
 import { ErrorBox, formatDate } from '../shared/components';
-import { useAction } from '../shared/useAction';
+import { ConfirmErase } from '../shared/ConfirmErase';
 import { useLoad } from '../shared/useLoad';
 import { FaceCard } from './FaceCard';
 import { RegistrationHistory } from './RegistrationHistory';
@@ -58,62 +57,21 @@ export function UserPage({ userId, auth, onErased }: { userId: string; auth: Aut
             </div>
           </section>
           <RegistrationHistory userId={userId} auth={auth} />
-          <Erase userId={userId} auth={auth} onErased={onErased} />
+          <ConfirmErase
+            userId={userId}
+            title="Erase this user"
+            openLabel={`Erase ${userId}…`}
+            question={`Erase ${userId}?`}
+            explanation="Everything facegate holds about this person goes. To confirm, type the user ID."
+            fieldLabel="User ID to erase"
+            eraseLabel="Erase for good"
+            erase={async () => (await request<op.DeleteUserData, op.DeleteUserVars>(op.DELETE_USER, { userId }, auth)).deleteUser}
+            onErased={onErased}
+          >
+            <p>Removes the faces from the collection, the images and the records: the right to erasure. It cannot be undone.</p>
+          </ConfirmErase>
         </>
       )}
-    </section>
-  );
-}
-
-/** Erasure, behind a confirmation that asks for the user ID. */
-function Erase({ userId, auth, onErased }: { userId: string; auth: Auth; onErased(result: op.DeleteUserData['deleteUser']): void }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [typed, setTyped] = useState('');
-  const { busy, error, run } = useAction<op.DeleteUserData['deleteUser']>();
-
-  async function erase(e: FormEvent) {
-    e.preventDefault();
-    if (typed !== userId) return;
-    const erased = await run(async () => (await request<op.DeleteUserData, op.DeleteUserVars>(op.DELETE_USER, { userId }, auth)).deleteUser);
-    if (erased) {
-      dialog.current?.close();
-      onErased(erased);
-    }
-  }
-
-  return (
-    <section aria-labelledby="erase-title" className="card danger">
-      <h2 id="erase-title">Erase this user</h2>
-      <p>Removes the faces from the collection, the images and the records: the right to erasure. It cannot be undone.</p>
-      <button
-        type="button"
-        className="danger"
-        onClick={() => {
-          setTyped('');
-          dialog.current?.showModal();
-        }}
-      >
-        Erase {userId}…
-      </button>
-      <dialog ref={dialog} aria-labelledby="confirm-title">
-        <form onSubmit={erase}>
-          <h2 id="confirm-title">Erase {userId}?</h2>
-          <p>Everything facegate holds about this person goes. To confirm, type the user ID.</p>
-          <div className="field">
-            <label htmlFor="confirm-user">User ID to erase</label>
-            <input id="confirm-user" value={typed} onChange={(e) => setTyped(e.target.value)} autoComplete="off" />
-          </div>
-          {error !== null && <ErrorBox error={error} />}
-          <div className="row">
-            <button type="submit" className="danger" disabled={typed !== userId || busy}>
-              {busy ? 'Erasing…' : 'Erase for good'}
-            </button>
-            <button type="button" className="secondary" onClick={() => dialog.current?.close()}>
-              Cancel
-            </button>
-          </div>
-        </form>
-      </dialog>
     </section>
   );
 }

@@ -11,7 +11,7 @@
  */
 import { fetchAuthSession, signOut } from 'aws-amplify/auth';
 import type { WebConfig } from '../../config';
-import type { Auth } from '../shared/api';
+import { USER_POOL, type Auth } from '../shared/api';
 
 export const ADMIN_GROUP = 'admins';
 
@@ -50,5 +50,5 @@ export async function cognitoSession(): Promise<AdminSession | null> {
     await signOut();
     throw new NotAnAdminError(`${nameOf(claims)} is not in the ${ADMIN_GROUP} group`);
   }
-  return { auth: { kind: 'userPool' }, who: nameOf(claims), how: 'cognito', signOut: () => signOut() };
+  return { auth: USER_POOL, who: nameOf(claims), how: 'cognito', signOut: () => signOut() };
 }

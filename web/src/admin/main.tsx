@@ -1,4 +1,7 @@
 import { boot } from '../shared/boot';
 import { AdminApp } from './AdminApp';
 
-boot((config) => <AdminApp config={config} />);
+boot(
+  (config) => config.adminPool,
+  (config) => <AdminApp config={config} />,
+);

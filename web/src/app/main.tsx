@@ -1,4 +1,7 @@
 import { boot } from '../shared/boot';
 import { App } from './App';
 
-boot(() => <App />);
+boot(
+  (config) => config.userPool,
+  () => <App />,
+);

@@ -6,7 +6,7 @@
 import { Amplify } from 'aws-amplify';
 import { generateClient, type GraphQLResult } from 'aws-amplify/api';
 import { Hub } from 'aws-amplify/utils';
-import type { WebConfig } from '../../config';
+import type { WebConfig, WebUserPool } from '../../config';
 import { ApiError, toApiError } from './api-error';
 import { routeAmplifyRealtimeTo } from './local-realtime';
 
@@ -15,6 +15,8 @@ export { ApiError, toApiError };
 /** How a call is authorized: the app's API key, a Cognito ID/access token (local admin), or Amplify's signed-in user pool session. */
 export type Auth = { kind: 'apiKey' } | { kind: 'token'; token: string } | { kind: 'userPool' };
 export const API_KEY: Auth = { kind: 'apiKey' };
+/** The session Amplify holds after a sign-in (the app: the end users' pool). */
+export const USER_POOL: Auth = { kind: 'userPool' };
 
 type AuthOptions = { authMode: 'apiKey' | 'userPool' | 'none' };
 type Operation = { query: string; variables: Record<string, unknown> } & AuthOptions;
@@ -32,17 +34,21 @@ interface RawClient {
 
 let client: RawClient | undefined;
 
-export function configureApi(config: WebConfig): void {
+/**
+ * Amplify for this page: the API, and `Auth.Cognito` for the pool this page signs in to — the
+ * end users' pool in the app (face sign-in), the admins' pool in the console (when deployed).
+ */
+export function configureApi(config: WebConfig, signInPool: WebUserPool | undefined): void {
   routeAmplifyRealtimeTo(config.realtimeUrl);
   Amplify.configure({
     API: { GraphQL: { endpoint: config.graphqlUrl, region: config.region, defaultAuthMode: 'apiKey', apiKey: config.apiKey } },
-    ...(config.adminPool
+    ...(signInPool
       ? {
           Auth: {
             Cognito: {
-              userPoolId: config.adminPool.userPoolId,
-              userPoolClientId: config.adminPool.userPoolClientId,
-              ...(config.adminPool.endpoint ? { userPoolEndpoint: config.adminPool.endpoint } : {}),
+              userPoolId: signInPool.userPoolId,
+              userPoolClientId: signInPool.userPoolClientId,
+              ...(signInPool.endpoint ? { userPoolEndpoint: signInPool.endpoint } : {}),
             },
           },
         }

@@ -30,8 +30,8 @@ export const REASONS: Record<QualityReason | UnindexedReason, string> = {
 
 const mb = (bytes: unknown): string => (typeof bytes === 'number' ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : 'the limit');
 
-/** "at 14:05 (in 12 minutes)" for an ISO time, relative to `now`. */
-export function retryTime(iso: unknown, now: Date = new Date()): string {
+/** "at 14:05 (in 12 minutes)" for an ISO time, relative to `now`: when to retry, when a session ends. */
+export function atTimeFromNow(iso: unknown, now: Date = new Date()): string {
   if (typeof iso !== 'string' || Number.isNaN(Date.parse(iso))) return 'later';
   const at = new Date(iso);
   const minutes = Math.max(1, Math.ceil((at.getTime() - now.getTime()) / 60_000));
@@ -66,11 +66,17 @@ const MESSAGES: Record<ErrorType, (e: ApiError, now: Date) => Explanation> = {
   }),
   USER_NOT_FOUND: (e) => ({ title: 'There is no such user.', detail: e.message }),
   // The API says the same for an unknown user (no enumeration): so does the page.
-  FACE_MISMATCH: () => ({ title: 'The face does not match this user.', detail: 'Check the user ID, or try another photo in good light.' }),
+  FACE_MISMATCH: (e) =>
+    e.errorInfo.signInFailed
+      ? {
+          title: 'Not signed in: the face was not accepted.',
+          detail: `${typeof e.errorInfo.maxAttempts === 'number' ? `None of the ${e.errorInfo.maxAttempts} photos matched` : 'The photo did not match'} this user ID, so this sign-in is over. Check the user ID, then sign in again with a new photo in good light.`,
+        }
+      : { title: 'The face does not match this user.', detail: 'Check the user ID, or try another photo in good light.' },
   FACE_MISMATCH_ID_CARD: () => ({ title: 'The selfie does not match the face on the ID card.', detail: 'Use your own ID card, photographed flat and in focus.' }),
   LOCKED_OUT: (e, now) => ({
     title: 'Too many failed attempts.',
-    detail: `For your safety this user is locked for a while. Try again ${retryTime(e.errorInfo.retryAfter, now)}.`,
+    detail: `For your safety this user is locked for a while. Try again ${atTimeFromNow(e.errorInfo.retryAfter, now)}.`,
   }),
   CONFLICT: (e) => ({ title: 'This request clashed with another one.', detail: `${e.message}. Try again.` }),
   UNAUTHORIZED: () => ({ title: 'You are not allowed to do this.' }),
@@ -79,10 +85,11 @@ const MESSAGES: Record<ErrorType, (e: ApiError, now: Date) => Explanation> = {
 
 const isErrorType = (t: string): t is ErrorType => Object.hasOwn(MESSAGES, t);
 
-/** The message for an API failure: schema errorTypes, AppSync's own (Unauthorized…), the network. */
+/** The message for an API failure: schema errorTypes, AppSync's own (Unauthorized…), the network, a face sign-in's end (sign-in-errors.ts). */
 export function explain(e: ApiError, now: Date = new Date()): Explanation {
   if (isErrorType(e.errorType)) return MESSAGES[e.errorType](e, now);
   if (/^Unauthorized/.test(e.errorType)) return { title: 'Not signed in, or not allowed to do this.', detail: e.message };
   if (e.errorType === 'NetworkError' || e.errorType === 'UploadFailed') return { title: 'Cannot reach facegate.', detail: e.message };
+  if (e.errorType === 'SignInExpired') return { title: 'The sign-in took too long.', detail: 'Press Sign in again to start a new one.' };
   return { title: 'The request failed.', detail: `${e.errorType}: ${e.message}` };
 }

@@ -1,10 +1,11 @@
 /**
- * Photos travel as the API wants them (never base64 through GraphQL): createUploadUrl gives a
- * presigned S3 PUT, the browser uploads there, and the mutation gets the S3 key.
+ * Photos travel as the API wants them (never base64 through GraphQL): a presigned S3 PUT — from
+ * createUploadUrl, or a face sign-in challenge's — the browser uploads there, and the mutation
+ * (or the challenge's answer) gets the S3 key.
  */
 import * as op from '../../../cli/operations';
 import type { UploadPurpose } from '../../../schema/generated/graphql';
-import { ApiError, request } from './api';
+import { API_KEY, ApiError, request, type Auth } from './api';
 
 const UPLOADABLE = ['image/jpeg', 'image/png'];
 /** Long side of a photo that is re-encoded (too large, or not JPEG/PNG): plenty for a face. */
@@ -34,21 +35,42 @@ export function canvasToJpeg(canvas: HTMLCanvasElement, quality = 0.92): Promise
   return new Promise((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error('could not encode the photo'))), 'image/jpeg', quality));
 }
 
-const ticketFor = async (purpose: UploadPurpose, contentType: string) =>
-  (await request<op.CreateUploadUrlData, op.CreateUploadUrlVars>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } })).createUploadUrl;
+/** Where a photo goes: a presigned S3 PUT, the headers it was signed with, and the size cap. */
+export interface UploadTicket {
+  key: string;
+  url: string;
+  headers: Record<string, string>;
+  maxBytes: number;
+}
 
-/** Uploads a photo for `purpose`; returns the key to pass as ImageInput.s3Key. */
-export async function uploadPhoto(photo: Blob, purpose: UploadPurpose): Promise<string> {
-  let ticket = await ticketFor(purpose, UPLOADABLE.includes(photo.type) ? photo.type : 'image/jpeg');
+/** The type to ask a ticket for: the photo's own when the API takes it, else the JPEG it will be re-encoded to. */
+export const contentTypeOf = (photo: Blob): string => (UPLOADABLE.includes(photo.type) ? photo.type : 'image/jpeg');
+
+/**
+ * Uploads `photo` with a ticket: `first` when one was already issued (a sign-in challenge's),
+ * else one from `ticketFor(contentType)`. A photo re-encoded to another type (a PNG over the cap
+ * becomes JPEG) needs a ticket signed for that type: `ticketFor` is asked again. Returns the
+ * ticket the photo went up with (its key is what the API wants).
+ */
+export async function uploadWith<T extends UploadTicket>(photo: Blob, ticketFor: (contentType: string) => Promise<T>, first?: T): Promise<T> {
+  let ticket = first ?? (await ticketFor(contentTypeOf(photo)));
   const body = await uploadable(photo, ticket.maxBytes);
-  // A PNG over the cap was re-encoded as JPEG: the PUT must carry the type the URL was signed for.
-  if (body.type !== JSON.parse(ticket.headers)['content-type']) ticket = await ticketFor(purpose, body.type);
+  if (body.type !== ticket.headers['content-type']) ticket = await ticketFor(body.type);
   let response: Response;
   try {
-    response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body });
+    response = await fetch(ticket.url, { method: 'PUT', headers: ticket.headers, body });
   } catch (e) {
     throw new ApiError(`Cannot upload the photo: ${(e as Error).message}`, 'UploadFailed');
   }
   if (!response.ok) throw new ApiError(`The upload was refused (HTTP ${response.status})`, 'UploadFailed');
-  return ticket.key;
+  return ticket;
+}
+
+/** Uploads a photo for `purpose` through createUploadUrl; returns the key to pass as ImageInput.s3Key. */
+export async function uploadPhoto(photo: Blob, purpose: UploadPurpose, auth: Auth = API_KEY): Promise<string> {
+  const ticketFor = async (contentType: string): Promise<UploadTicket> => {
+    const { createUploadUrl: t } = await request<op.CreateUploadUrlData, op.CreateUploadUrlVars>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } }, auth);
+    return { key: t.key, url: t.url, headers: JSON.parse(t.headers) as Record<string, string>, maxBytes: t.maxBytes };
+  };
+  return (await uploadWith(photo, ticketFor)).key;
 }

@@ -4,6 +4,7 @@ export interface Loaded<T> {
   data: T | undefined;
   error: unknown;
   loading: boolean;
+  /** Loads again; the current answer stays until the new one arrives. */
   reload(): void;
 }
 
@@ -12,9 +13,8 @@ export interface Loaded<T> {
  * key: a slow answer for an earlier key is dropped, not shown.
  */
 export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
-  const [answer, setAnswer] = useState<{ key: string; data?: T; error?: unknown } | null>(null);
+  const [answer, setAnswer] = useState<{ key: string; round: number; data?: T; error?: unknown } | null>(null);
   const [round, setRound] = useState(0);
-  const current = `${round}:${key}`;
   const loader = useRef(load);
   useEffect(() => {
     loader.current = load;
@@ -22,13 +22,13 @@ export function useLoad<T>(key: string, load: () => Promise<T>): Loaded<T> {
   useEffect(() => {
     let live = true;
     loader.current().then(
-      (data) => live && setAnswer({ key: current, data }),
-      (error: unknown) => live && setAnswer({ key: current, error: error ?? new Error('failed') }),
+      (data) => live && setAnswer({ key, round, data }),
+      (error: unknown) => live && setAnswer({ key, round, error: error ?? new Error('failed') }),
     );
     return () => {
       live = false;
     };
-  }, [current]);
-  const mine = answer?.key === current ? answer : null;
-  return { data: mine?.data, error: mine?.error ?? null, loading: mine === null, reload: () => setRound((r) => r + 1) };
+  }, [key, round]);
+  const mine = answer?.key === key ? answer : null;
+  return { data: mine?.data, error: mine?.error ?? null, loading: mine === null || mine.round !== round, reload: () => setRound((r) => r + 1) };
 }
