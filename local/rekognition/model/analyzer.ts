@@ -7,9 +7,10 @@
  * `prepare(bytes)` — everything every operation needs:
  *  1. decode with sharp (EXIF rotation applied) to RGB, ≤ MAX_SIDE;
  *  2. letterbox into a square and run @vladmandic/human's blazeface detector (boxes + 6 keypoints);
- *  3. per box, the facemesh model on a crop turned upright by the keypoints (and on the crop turned
- *     by 180° too when the face is not clearly upright: the detector takes an upside-down face for
- *     an upright one, the mesh's face score does not) → 468 points;
+ *  3. per box, the facemesh model on a crop turned upright by the detector's keypoints → 468
+ *     points and a face score; when that score is not clearly a face's, also on the crop turned by
+ *     180° (the detector takes an upside-down face for an upright one, the mesh's score does not)
+ *     and once more on a crop framed by the better reading;
  *  4. from the mesh: box, landmarks, pose, eyes/mouth open; from pixels: brightness, sharpness,
  *     sunglasses.
  *
@@ -44,6 +45,8 @@ interface Tf {
   mul(a: Tensor, b: number | number[]): Tensor;
   sub(a: Tensor, b: number): Tensor;
   sum(a: Tensor, axis: number, keepDims: boolean): Tensor;
+  avgPool(x: Tensor, filterSize: number, strides: number, pad: 'valid'): Tensor;
+  pad(x: Tensor, paddings: [number, number][]): Tensor;
   image: {
     cropAndResize(img: Tensor, boxes: Tensor, ind: Tensor, size: [number, number], method: string, extrapolation: number): Tensor;
     transform(img: Tensor, transforms: Tensor, interpolation: string, fillMode: string, fillValue: number, outputShape: [number, number]): Tensor;
@@ -117,6 +120,8 @@ export interface PreparedImage {
   pixels: Uint8Array;
   /** Largest first. */
   faces: PreparedFace[];
+  /** The decoded image as a tensor while the job that prepared it runs (release() disposes it). */
+  image?: Tensor;
 }
 
 /** Longest side the photo is decoded at (shrink-on-load keeps large JPEGs cheap). */
@@ -127,7 +132,8 @@ const DETECTOR_SIZE = 256;
 const MIN_BOX_SCORE = 0.3;
 /**
  * When a detector box is a face. The mesh's face flag is a logit: a face when it reaches
- * STRONG_LOGIT, or when it is positive (score ≥ 0.5) and the detector is sure too (≥ WEAK_BOX_SCORE).
+ * STRONG_LOGIT, or when it is positive (score ≥ 0.5), read the way up the detector saw it, and the
+ * detector is sure too (≥ WEAK_BOX_SCORE).
  * Measured on ../shared/faces and the face-api demo photos with their 3:4, 9:16 and 16:9 variants:
  * faces of single-person photos score 15–40; the strongest non-face 7.6 (detector score 0.45);
  * small or profile faces in group photos 1–10 with detector scores 0.6–0.9.
@@ -136,17 +142,16 @@ const STRONG_LOGIT = 8;
 const WEAK_BOX_SCORE = 0.6;
 /**
  * Above this logit the orientation the detector's keypoints give is taken without trying the
- * face turned by 180°: upright faces score 15–40, the same faces upside down 0–12 (the detector
- * labels an upside-down face as an upright one). A turned reading wins only when it is a clear face.
+ * face turned by 180°: faces read the right way up score 15–40, the same faces read upside down
+ * 0–12 (the detector labels an upside-down face as an upright one), measured on ../shared/faces.
  */
 const UPRIGHT_LOGIT = 16;
-const TURNED_LOGIT = 12;
-/** Below this a first reading is not read again (no face scored this low and then a face on the second reading). */
+/** A first reading this low is not read again (no face scored this low and then a face on a second reading). */
 const HOPELESS_LOGIT = -2;
-/** The second mesh reading is framed by the first: its box × this, centred on it, turned by its roll. */
+/** A doubtful first reading is read again from a crop framed by it: its box × this, centred on it, turned by its roll. */
 const REFINE_SCALE = 1.5;
-/** Two meshes whose boxes overlap this much are one face (two detector boxes on it). */
-const SAME_FACE_IOU = 0.5;
+/** Two meshes are one face (read from two detector boxes) when their boxes overlap this much, or each one's centre is inside the other. */
+const SAME_FACE_IOU = 0.3;
 const MESH_SIZE = 192;
 const MESH_FLAG = 'StatefulPartitionedCall/model_1/conv2d_31/BiasAdd';
 const MESH_COORDS = 'Identity_2';
@@ -275,7 +280,12 @@ export class FaceAnalyzer {
 
   /** Both stages at once (no reuse): for tests and benchmarks of the model itself. */
   async analyze(bytes: Uint8Array, opts: AnalyzeOptions): Promise<AnalyzeResult> {
-    return this.complete(await this.prepare(bytes), opts);
+    const prepared = await this.prepare(bytes);
+    try {
+      return await this.complete(prepared, opts);
+    } finally {
+      this.release(prepared);
+    }
   }
 
   /** Stage 1: decode, detect, mesh, and the attributes that cost no model. */
@@ -298,26 +308,32 @@ export class FaceAnalyzer {
     if (channels !== 3) throw new DecodeError(`unexpected channel count ${channels}`);
     const pixels = new Uint8Array(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength);
     if (width < 16 || height < 16) return { width, height, pixels, faces: [] }; // too small to hold a face
-    const boxes = await this.detect(pixels, width, height);
-    if (boxes.length === 0) return { width, height, pixels, faces: [] };
     const image = this.imageTensor(pixels, width, height);
     try {
+      const boxes = await this.detect(image, width, height);
       const faces: PreparedFace[] = [];
       for (const b of boxes) {
         const found = await this.meshOf(image, b);
         if (!found) continue;
         const box = meshBox(found.mesh, width, height);
-        const same = faces.findIndex((f) => iou(f.box, box) > SAME_FACE_IOU);
+        const same = faces.findIndex((f) => sameFace(f.box, box));
         if (same >= 0 && (faces[same] as PreparedFace).score >= found.score) continue;
         const face = await this.describe(image, pixels, width, height, found, box);
         if (same >= 0) faces[same] = face;
         else faces.push(face);
       }
       faces.sort((a, b) => boxArea(b.box) - boxArea(a.box));
-      return { width, height, pixels, faces };
-    } finally {
+      return { width, height, pixels, faces, image };
+    } catch (e) {
       image.dispose();
+      throw e;
     }
+  }
+
+  /** Frees what a prepared image holds beyond its pixels and faces (its tensor); it stays usable. */
+  release(prepared: PreparedImage): void {
+    prepared.image?.dispose();
+    delete prepared.image;
   }
 
   /**
@@ -333,14 +349,14 @@ export class FaceAnalyzer {
     const embeds = (i: number) => opts.embed && i < (opts.embedMax ?? Infinity);
     const missing = chosen.map((f, i) => ({ f, embed: embeds(i) && !f.vector, ageGender: ageGender && !f.ageGender, emotions: emotions && !f.emotions }));
     if (missing.some((m) => m.embed || m.ageGender || m.emotions)) {
-      const image = this.imageTensor(prepared.pixels, width, height);
+      const image = prepared.image ?? this.imageTensor(prepared.pixels, width, height);
       try {
         for (const m of missing) {
           if (m.emotions) m.f.emotions = await this.emotions(image, m.f);
           if (m.embed || m.ageGender) await this.recognise(image, m.f, m.embed, m.ageGender);
         }
       } finally {
-        image.dispose();
+        if (image !== prepared.image) image.dispose();
       }
     }
     const faces = chosen.map((f, i): RawFace => {
@@ -371,18 +387,20 @@ export class FaceAnalyzer {
 
   /**
    * The detector's boxes, in pixels of the decoded image. The detector takes a square input; the
-   * photo is letterboxed into one (scaled by sharp, which filters properly) rather than squashed.
+   * photo is letterboxed into one rather than squashed: averaged down by half the scale factor
+   * (bilinear alone skips pixels; averaging all the way blurs small faces away), resized to fit,
+   * padded with black.
    */
-  private async detect(pixels: Uint8Array, width: number, height: number): Promise<DetectorBox[]> {
+  private async detect(image: Tensor, width: number, height: number): Promise<DetectorBox[]> {
     const scale = DETECTOR_SIZE / Math.max(width, height);
     const dw = Math.max(1, Math.round(width * scale)), dh = Math.max(1, Math.round(height * scale));
     const left = Math.floor((DETECTOR_SIZE - dw) / 2), top = Math.floor((DETECTOR_SIZE - dh) / 2);
-    const small = await sharp(pixels, { raw: { width, height, channels: 3 } })
-      .resize(dw, dh, { fit: 'fill' })
-      .extend({ left, top, right: DETECTOR_SIZE - dw - left, bottom: DETECTOR_SIZE - dh - top, background: { r: 0, g: 0, b: 0 } })
-      .raw()
-      .toBuffer();
-    const input = this.tf.tensor4d(new Float32Array(small), [1, DETECTOR_SIZE, DETECTOR_SIZE, 3], 'float32');
+    const k = Math.max(1, Math.floor(1 / scale / 2));
+    const input = this.tf.tidy(() => {
+      const pooled = k > 1 ? this.tf.avgPool(image, k, k, 'valid') : image;
+      const fitted = this.tf.image.resizeBilinear(pooled, [dh, dw]);
+      return this.tf.pad(fitted, [[0, 0], [top, DETECTOR_SIZE - dh - top], [left, DETECTOR_SIZE - dw - left], [0, 0]]);
+    });
     let result: Awaited<ReturnType<HumanInstance['detect']>>;
     try {
       result = await this.human.detect(input, { face: { mesh: { enabled: false }, emotion: { enabled: false } } });
@@ -407,18 +425,29 @@ export class FaceAnalyzer {
    * mesh. Undefined when the box holds no face.
    */
   private async meshOf(image: Tensor, b: DetectorBox): Promise<{ mesh: Point3[]; score: number; meshCrop: PreparedFace['meshCrop'] } | undefined> {
-    let first = await this.runMesh(image, b.cx, b.cy, b.side, b.theta);
+    const first = await this.runMesh(image, b.cx, b.cy, b.side, b.theta);
+    let best = first;
+    let turnedBest = false;
     if (first.logit < UPRIGHT_LOGIT) {
+      // In doubt: the face may be the other way up. Each reading is read again from a crop framed
+      // by it; a wrong-way-up reading gains little from that, the right one a lot.
       const turned = await this.runMesh(image, b.cx, b.cy, b.side, b.theta + Math.PI);
-      if (turned.logit >= TURNED_LOGIT && turned.logit > first.logit) first = turned;
+      for (const reading of [first, turned]) {
+        if (reading.logit < HOPELESS_LOGIT) continue;
+        const box = meshBox(reading.points, Infinity, Infinity);
+        const side = Math.max(box.x1 - box.x0, box.y1 - box.y0) * REFINE_SCALE;
+        const refined = await this.runMesh(image, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, side, meshRoll(reading.points));
+        const better = refined.logit > reading.logit ? refined : reading;
+        if (better.logit > best.logit) {
+          best = better;
+          turnedBest = reading === turned;
+        }
+      }
     }
-    if (first.logit < HOPELESS_LOGIT) return undefined;
-    const box = meshBox(first.points, Infinity, Infinity);
-    const side = Math.max(box.x1 - box.x0, box.y1 - box.y0) * REFINE_SCALE;
-    const refined = await this.runMesh(image, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, side, meshRoll(first.points));
-    const logit = Math.max(first.logit, refined.logit);
-    if (logit < STRONG_LOGIT && !(logit >= 0 && b.score >= WEAK_BOX_SCORE)) return undefined;
-    return { mesh: refined.points, score: 1 / (1 + Math.exp(-logit)), meshCrop: { cx: refined.cx, cy: refined.cy, side: refined.side, theta: refined.theta } };
+    // a weak reading counts only the way up the detector saw it, and only if the detector is sure
+    const weakFace = !turnedBest && best.logit >= 0 && b.score >= WEAK_BOX_SCORE;
+    if (best.logit < STRONG_LOGIT && !weakFace) return undefined;
+    return { mesh: best.points, score: 1 / (1 + Math.exp(-best.logit)), meshCrop: { cx: best.cx, cy: best.cy, side: best.side, theta: best.theta } };
   }
 
   private async runMesh(image: Tensor, cx: number, cy: number, side: number, theta: number): Promise<{ logit: number; points: Point3[]; cx: number; cy: number; side: number; theta: number }> {
@@ -545,6 +574,12 @@ export class FaceAnalyzer {
       aligned.dispose();
     }
   }
+}
+
+function sameFace(a: Box, b: Box): boolean {
+  const inside = (p: Point, r: Box) => p[0] >= r.x0 && p[0] <= r.x1 && p[1] >= r.y0 && p[1] <= r.y1;
+  const centre = (r: Box): Point => [(r.x0 + r.x1) / 2, (r.y0 + r.y1) / 2];
+  return iou(a, b) > SAME_FACE_IOU || (inside(centre(a), b) && inside(centre(b), a));
 }
 
 function normalise(v: Float32Array): Float32Array {

@@ -38,7 +38,12 @@ try {
       prepared = await analyzer.prepare(job.bytes);
       cache.set(job.key, prepared);
     }
-    const result = await analyzer.complete(prepared, job.opts);
+    let result;
+    try {
+      result = await analyzer.complete(prepared, job.opts);
+    } finally {
+      analyzer.release(prepared);
+    }
     const passes = Object.fromEntries(Object.entries(analyzer.passes).map(([k, v]) => [k, v - before[k as keyof ModelPasses]])) as unknown as ModelPasses;
     return { result, passes };
   };
