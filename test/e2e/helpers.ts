@@ -7,8 +7,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { GraphQLClient, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
+import { DetectFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { startLocalStack, type LocalStack } from '../../local/stack/index';
-
+import { photoVariant, unionBox, type Fit, type PhotoVariant, type Shape } from '../support/photo-variants';
 import { sharedFaces } from '../support/shared-faces';
 
 export { haveSharedFaces, repoRoot, sharedFaces, warnIfNoSharedFaces } from '../support/shared-faces';
@@ -52,10 +53,13 @@ export async function startTestStack(dataDir = fs.mkdtempSync(path.join(os.tmpdi
   };
 }
 
+/** A labelled photo by its path under ../shared/faces, or image bytes (e.g. a photoVariantOf). */
+export type Photo = string | { bytes: Buffer; contentType?: string };
+
 /** createUploadUrl + the presigned PUT, as a browser would; returns the s3Key. */
-export async function upload(t: Pick<TestStack, 'client' | 'app'>, file: string, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
-  const bytes = fs.readFileSync(photoPath(file));
-  const contentType = file.endsWith('.png') ? 'image/png' : 'image/jpeg';
+export async function upload(t: Pick<TestStack, 'client' | 'app'>, photo: Photo, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
+  const bytes = typeof photo === 'string' ? fs.readFileSync(photoPath(photo)) : photo.bytes;
+  const contentType = typeof photo === 'string' ? (photo.endsWith('.png') ? 'image/png' : 'image/jpeg') : (photo.contentType ?? 'image/jpeg');
   const { createUploadUrl: ticket } = await t.client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } }, t.app);
   const response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: bytes });
   if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
@@ -73,14 +77,31 @@ export function watchProgress(t: Pick<TestStack, 'client' | 'app'>, registration
   return { events, errors, ready: subscription.ready, close: () => subscription.close() };
 }
 
-export async function register(t: Pick<TestStack, 'client' | 'app'>, userId: string, file: string, registrationId: string): Promise<op.RegistrationOutcome> {
-  const s3Key = await upload(t, file);
+export async function register(t: Pick<TestStack, 'client' | 'app'>, userId: string, photo: Photo, registrationId: string): Promise<op.RegistrationOutcome> {
+  const s3Key = await upload(t, photo);
   const vars: op.RegisterUserVars = { input: { userId, image: { s3Key }, registrationId } };
   return (await t.client.request<op.RegisterUserData>(op.REGISTER_USER, vars, t.app)).registerUser;
 }
 
-export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId: string, file: string): Promise<op.AuthenticateData['authenticate']> {
-  const s3Key = await upload(t, file);
+export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId: string, photo: Photo): Promise<op.AuthenticateData['authenticate']> {
+  const s3Key = await upload(t, photo);
   const vars: op.AuthenticateVars = { input: { userId, image: { s3Key } } };
   return (await t.client.request<op.AuthenticateData>(op.AUTHENTICATE, vars, t.app)).authenticate;
+}
+
+/**
+ * A portrait or landscape version of a labelled photo, as a phone would take it (see
+ * test/support/photo-variants.ts): '9:16 crop', '3:4 pad', … A crop keeps the photo's faces in
+ * frame; the stack's face engine finds them. Pass the result to upload / register / authenticate.
+ */
+export async function photoVariantOf(t: Pick<TestStack, 'stack'>, file: string, name: `${Shape} ${Fit}`): Promise<PhotoVariant> {
+  const bytes = fs.readFileSync(photoPath(file));
+  const rekognition = new RekognitionClient({ region: t.stack.region, credentials: t.stack.credentials, endpoint: t.stack.endpoints.rekognition });
+  try {
+    const { FaceDetails = [] } = await rekognition.send(new DetectFacesCommand({ Image: { Bytes: bytes } }));
+    const keep = unionBox(FaceDetails.map((f) => ({ Left: f.BoundingBox?.Left ?? 0, Top: f.BoundingBox?.Top ?? 0, Width: f.BoundingBox?.Width ?? 0, Height: f.BoundingBox?.Height ?? 0 })));
+    return await photoVariant(bytes, name, keep ? { keep } : {});
+  } finally {
+    rekognition.destroy();
+  }
 }
