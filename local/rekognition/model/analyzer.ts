@@ -25,6 +25,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp, { type OutputInfo } from 'sharp';
 import { estimateEyesOpen, estimateMouthOpen, estimateSunglasses, eyeLine, meshLandmarks, pixelQuality } from './attributes';
+import { decodeDetections, DETECTOR_INPUT, stackOutputs } from './detector';
 import { boxArea, iou, meshBox, meshPose, meshRoll, MESH_POINTS, orientedCrop, rollFromKeypoints, type Box, type OrientedCrop, type Point, type Point3 } from './geometry';
 import { FACE_ATTRIBUTES, type AnalyzeResult, type FaceAttribute, type ModelPasses, type RawFace } from './types';
 
@@ -60,12 +61,9 @@ interface Tf {
   };
 }
 interface WeightsGroup { paths: string[]; weights: unknown[] }
-/** A detector box as human reports it with the mesh turned off: `boxRaw` is the enlarged square box / input size, `mesh` the 6 keypoints. */
-interface HumanBox { boxScore: number; boxRaw: [number, number, number, number]; mesh: [number, number][] }
 interface HumanInstance {
   load(): Promise<void>;
-  detect(input: Tensor, config?: unknown): Promise<{ face: HumanBox[]; error?: string | null }>;
-  models: { models: { facemesh: GraphModel | null; emotion: GraphModel | null } };
+  models: { models: { blazeface: GraphModel | null; facemesh: GraphModel | null; emotion: GraphModel | null } };
   tf: Tf;
 }
 interface FaceApiNet { loadFromDisk(dir: string): Promise<void> }
@@ -127,7 +125,12 @@ export interface PreparedImage {
 /** Longest side the photo is decoded at (shrink-on-load keeps large JPEGs cheap). */
 const MAX_SIDE = 1280;
 /** The detector's input: the photo letterboxed into a square of this side. */
-const DETECTOR_SIZE = 256;
+const DETECTOR_SIZE = DETECTOR_INPUT;
+/** Detector boxes overlapping a better one by more than this are dropped; at most MAX_DETECTED boxes. */
+const DETECTOR_IOU = 0.2;
+const MAX_DETECTED = 20;
+/** The mesh is read from the detector's box enlarged this much (as human does). */
+const DETECTOR_BOX_SCALE = 1.4;
 /** Detector boxes below this score (0–1) are not considered. */
 const MIN_BOX_SCORE = 0.3;
 /**
@@ -217,8 +220,8 @@ export class FaceAnalyzer {
     wasm.setWasmPaths(wasmDir);
     const H = require(path.join(humanDir, 'dist', 'human.node-wasm.js')) as { Human: new (cfg: unknown) => HumanInstance };
     const faceapi = require(path.join(faceapiDir, 'dist', 'face-api.node-wasm.js')) as FaceApi;
-    // human runs the detector only (see detect()); the mesh and emotion models it loads are run
-    // here, on crops this module makes.
+    // human loads the blazeface, facemesh and emotion models; they are run here (detect(),
+    // runMesh(), emotions()), on inputs this module makes.
     const human = new H.Human({
       backend: 'wasm',
       wasmPath: wasmDir,
@@ -230,7 +233,7 @@ export class FaceAnalyzer {
       filter: { enabled: false },
       face: {
         enabled: true,
-        detector: { rotation: false, maxDetected: 20, minConfidence: MIN_BOX_SCORE, iouThreshold: 0.2, skipFrames: 0, skipTime: 0, return: false },
+        detector: { rotation: false },
         mesh: { enabled: true },
         iris: { enabled: false },
         attention: { enabled: false },
@@ -257,7 +260,7 @@ export class FaceAnalyzer {
     const modelDir = path.join(faceapiDir, 'model');
     await faceapi.nets.faceRecognitionNet.loadFromDisk(modelDir);
     await faceapi.nets.ageGenderNet.loadFromDisk(modelDir);
-    if (!human.models.models.facemesh || !human.models.models.emotion) throw new Error('human did not load its facemesh and emotion models');
+    if (!human.models.models.blazeface || !human.models.models.facemesh || !human.models.models.emotion) throw new Error('human did not load its blazeface, facemesh and emotion models');
     return new FaceAnalyzer(human, faceapi, tf);
   }
 
@@ -401,22 +404,24 @@ export class FaceAnalyzer {
       const fitted = this.tf.image.resizeBilinear(pooled, [dh, dw]);
       return this.tf.pad(fitted, [[0, 0], [top, DETECTOR_SIZE - dh - top], [left, DETECTOR_SIZE - dw - left], [0, 0]]);
     });
-    let result: Awaited<ReturnType<HumanInstance['detect']>>;
-    try {
-      result = await this.human.detect(input, { face: { mesh: { enabled: false }, emotion: { enabled: false } } });
-    } finally {
-      input.dispose();
-    }
+    const model = this.human.models.models.blazeface as GraphModel;
+    const normalised = this.tf.tidy(() => this.tf.sub(this.tf.div(input, 127.5), 1));
+    input.dispose();
+    const out = model.execute(normalised) as Tensor[];
+    normalised.dispose();
     this.passes.detect++;
+    let rows: Float32Array;
+    try {
+      rows = stackOutputs(await Promise.all(out.map(async (t) => ({ shape: t.shape, values: await t.data() }))));
+    } finally {
+      this.tf.dispose(out);
+    }
     const sx = width / dw, sy = height / dh;
     const toImage = (p: Point): Point => [(p[0] - left) * sx, (p[1] - top) * sy];
-    return result.face
-      .filter((f) => f.boxScore >= MIN_BOX_SCORE && f.mesh.length >= 4)
-      .map((f) => {
-        const [x, y, w, h] = f.boxRaw.map((v) => v * DETECTOR_SIZE) as [number, number, number, number];
-        const [cx, cy] = toImage([x + w / 2, y + h / 2]);
-        return { cx, cy, side: Math.max(w, h) * sx, theta: rollFromKeypoints(toImage(f.mesh[2] as Point), toImage(f.mesh[3] as Point)), score: f.boxScore };
-      });
+    return decodeDetections(rows, { minScore: MIN_BOX_SCORE, iou: DETECTOR_IOU, max: MAX_DETECTED, scale: DETECTOR_BOX_SCALE }).map((d) => {
+      const [cx, cy] = toImage([d.cx, d.cy]);
+      return { cx, cy, side: d.side * sx, theta: rollFromKeypoints(toImage(d.keypoints[2] as Point), toImage(d.keypoints[3] as Point)), score: d.score };
+    });
   }
 
   /**
