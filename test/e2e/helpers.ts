@@ -5,7 +5,8 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GraphQLClient, type Authorization } from '../../cli/graphql';
+import { expect } from 'vitest';
+import { GraphQLClient, GraphQLRequestError, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { DetectFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { startLocalStack, type LocalStack } from '../../local/stack/index';
@@ -51,6 +52,21 @@ export async function startTestStack(dataDir = fs.mkdtempSync(path.join(os.tmpdi
     admin: { token: stack.adminToken },
     dataDir,
   };
+}
+
+export async function stopTestStack(t: TestStack | undefined): Promise<void> {
+  await t?.stack.close();
+  if (t) fs.rmSync(t.dataDir, { recursive: true, force: true });
+}
+
+/** The GraphQL error a request must fail with. */
+export async function refusal(p: Promise<unknown>): Promise<GraphQLRequestError> {
+  const error = await p.then(
+    () => new Error('expected a GraphQL error'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphQLRequestError);
+  return error as GraphQLRequestError;
 }
 
 /** A labelled photo by its path under ../shared/faces, or image bytes (e.g. a photoVariantOf). */

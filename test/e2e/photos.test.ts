@@ -7,20 +7,10 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphQLRequestError } from '../../cli/graphql';
 import { modelPasses } from '../../local/rekognition/index';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, photoVariantOf, register, startTestStack, warnIfNoSharedFaces, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, photoVariantOf, refusal, register, startTestStack, stopTestStack, warnIfNoSharedFaces, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the end-to-end photo tests (test/e2e/photos.test.ts)');
-
-const refusal = async (p: Promise<unknown>): Promise<GraphQLRequestError> => {
-  const error = await p.then(
-    () => new Error('expected a GraphQL error'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLRequestError);
-  return error as GraphQLRequestError;
-};
 
 /** The face models' passes (this process runs the stack's engine) while `fn` runs. */
 async function passesOf(fn: () => Promise<unknown>): Promise<Record<string, number>> {
@@ -35,10 +25,7 @@ describe.skipIf(!haveSharedFaces)('photos of every shape, end to end (local stac
   beforeAll(async () => {
     t = await startTestStack();
   });
-  afterAll(async () => {
-    await t?.stack.close();
-    if (t) fs.rmSync(t.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopTestStack(t));
 
   it('registers a 9:16 portrait selfie and authenticates with a 3:4 photo of the same person, each selfie costing one decode, detector pass and descriptor', async () => {
     const portrait = await photoVariantOf(t, PHOTOS.carol.enroll, '9:16 crop');
