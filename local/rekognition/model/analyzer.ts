@@ -91,6 +91,9 @@ export class DecodeError extends Error {}
 /** A detector box in pixels of the decoded image: centre, side (the detector's enlarged square), its keypoints' up direction, score 0–1. */
 interface DetectorBox { cx: number; cy: number; side: number; theta: number; score: number }
 
+/** One run of the mesh model: its face flag (a logit), the points, and the crop (centre, side, roll) it read. */
+interface MeshReading { logit: number; points: Point3[]; cx: number; cy: number; side: number; theta: number }
+
 /** A face found by `prepare`, with what every operation reports, and what `complete` added so far. */
 export interface PreparedFace {
   /** The 468 mesh points, pixels of the decoded image (z in the same units). */
@@ -432,30 +435,28 @@ export class FaceAnalyzer {
   private async meshOf(image: Tensor, b: DetectorBox): Promise<{ mesh: Point3[]; score: number; meshCrop: PreparedFace['meshCrop'] } | undefined> {
     const first = await this.runMesh(image, b.cx, b.cy, b.side, b.theta);
     let best = first;
-    let turnedBest = false;
     if (first.logit < UPRIGHT_LOGIT) {
       // In doubt: the face may be the other way up. Each reading is read again from a crop framed
-      // by it; a wrong-way-up reading gains little from that, the right one a lot.
+      // by it; a wrong-way-up reading gains little from that, the right one a lot. The turned
+      // reading wins only as a clear face: a weak one stays the way up the detector saw it.
       const turned = await this.runMesh(image, b.cx, b.cy, b.side, b.theta + Math.PI);
-      for (const reading of [first, turned]) {
-        if (reading.logit < HOPELESS_LOGIT) continue;
-        const box = meshBox(reading.points, Infinity, Infinity);
-        const side = Math.max(box.x1 - box.x0, box.y1 - box.y0) * REFINE_SCALE;
-        const refined = await this.runMesh(image, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, side, meshRoll(reading.points));
-        const better = refined.logit > reading.logit ? refined : reading;
-        if (better.logit > best.logit) {
-          best = better;
-          turnedBest = reading === turned;
-        }
-      }
+      const [up, down] = await Promise.all([this.reread(image, first), this.reread(image, turned)]);
+      best = down.logit >= STRONG_LOGIT && down.logit > up.logit ? down : up;
     }
-    // a weak reading counts only the way up the detector saw it, and only if the detector is sure
-    const weakFace = !turnedBest && best.logit >= 0 && b.score >= WEAK_BOX_SCORE;
-    if (best.logit < STRONG_LOGIT && !weakFace) return undefined;
+    if (best.logit < STRONG_LOGIT && !(best.logit >= 0 && b.score >= WEAK_BOX_SCORE)) return undefined;
     return { mesh: best.points, score: 1 / (1 + Math.exp(-best.logit)), meshCrop: { cx: best.cx, cy: best.cy, side: best.side, theta: best.theta } };
   }
 
-  private async runMesh(image: Tensor, cx: number, cy: number, side: number, theta: number): Promise<{ logit: number; points: Point3[]; cx: number; cy: number; side: number; theta: number }> {
+  /** A reading, or the reading of a crop framed by it (centred on its mesh, turned by its roll) if that scores higher. */
+  private async reread(image: Tensor, reading: MeshReading): Promise<MeshReading> {
+    if (reading.logit < HOPELESS_LOGIT) return reading;
+    const box = meshBox(reading.points, Infinity, Infinity);
+    const side = Math.max(box.x1 - box.x0, box.y1 - box.y0) * REFINE_SCALE;
+    const refined = await this.runMesh(image, (box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2, side, meshRoll(reading.points));
+    return refined.logit > reading.logit ? refined : reading;
+  }
+
+  private async runMesh(image: Tensor, cx: number, cy: number, side: number, theta: number): Promise<MeshReading> {
     const crop = orientedCrop(cx, cy, side, side, theta, MESH_SIZE, MESH_SIZE);
     const input = this.transform(image, crop, MESH_SIZE, MESH_SIZE, 1 / 255);
     const model = this.human.models.models.facemesh as GraphModel;
