@@ -8,6 +8,11 @@
  * genuine/impostor table, with a held-out check of the 95 knot) and rank-1 identification; 1:N search latency and recall@1 for brute force vs sign codes
  * + exact re-rank vs the usearch HNSW index at 10k / 100k (and 1M with --full) random and face-like
  * vectors (`--no-hnsw` skips HNSW, whose 1M build takes ~15 min; `--candidates 512,1024,4096`).
+ *
+ * `--against <dir>` (a checkout of another version, e.g. main's, with node_modules): only the
+ * app's two latency rows, this engine and that one side by side in the same run, the same request
+ * to each in turn for every photo (`--rounds` times), and their ratio — a fair comparison on a
+ * shared machine.
  */
 import { SCREEN_ATTRIBUTES } from '../adapters/rekognition/face-engine';
 import fs from 'node:fs';
@@ -35,6 +40,8 @@ const { values: args } = parseArgs({
     full: { type: 'boolean', default: false },
     'skip-search': { type: 'boolean', default: false },
     'skip-model': { type: 'boolean', default: false },
+    against: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
     connectivity: { type: 'string', default: '16' },
     ef: { type: 'string', default: '64,128,256,512,1024' },
     queries: { type: 'string', default: '200' },
@@ -452,9 +459,53 @@ async function search(): Promise<void> {
   out();
 }
 
+/** The app's screen and registration latencies of this engine vs the one in `dir`, interleaved. */
+async function against(dir: string, images: { name: string; bytes: Buffer }[]): Promise<void> {
+  const start = async (root: string, extra: object) => {
+    const mod = (await import(path.join(path.resolve(root), 'local/rekognition/index.ts'))) as typeof import('../local/rekognition/index');
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-against-'));
+    const server = await mod.startRekognitionServer({ dataDir, workers: 1, log: false, ...extra });
+    const client = new RekognitionClient({ endpoint: server.url, region: 'us-east-1', credentials });
+    await client.send(new CreateCollectionCommand({ CollectionId: 'bench' }));
+    return { server, client, dataDir };
+  };
+  // the other engine may predate the image cache (and ignore the option); this one runs without it
+  const engines = { that: await start(dir, {}), this: await start(repoRoot, { imageCache: { maxEntries: 0 } }) };
+  const app = [...SCREEN_ATTRIBUTES];
+  const t: Record<string, number[]> = {};
+  const time = async (k: string, fn: () => Promise<unknown>) => {
+    const [, ms_] = await timed(fn);
+    (t[k] ??= []).push(ms_);
+  };
+  for (let r = 0; r < Number(args.rounds); r++) {
+    for (const img of images) {
+      const Image = { Bytes: img.bytes };
+      for (const name of (r % 2 ? ['that', 'this'] : ['this', 'that']) as ('this' | 'that')[]) {
+        const { client } = engines[name];
+        await time(`${name} screen`, () => client.send(new DetectFacesCommand({ Image, Attributes: app })));
+        await time(`${name} index`, () => client.send(new IndexFacesCommand({ CollectionId: 'bench', Image, MaxFaces: 1, QualityFilter: 'AUTO', DetectionAttributes: app })));
+      }
+    }
+  }
+  out(`## This engine vs ${dir} (1 worker each, interleaved, ${args.rounds} rounds × ${images.length} photos)`);
+  out('| operation | that engine, median | this engine, median | ratio |');
+  out('|---|---|---|---|');
+  for (const [k, label] of [['screen', "DetectFaces DEFAULT+EYES_OPEN+SUNGLASSES (the app's screen)"], ['index', "IndexFaces + DEFAULT+EYES_OPEN+SUNGLASSES (the app's registration)"]] as const) {
+    const a = summary(t[`that ${k}`] ?? []).median, b = summary(t[`this ${k}`] ?? []).median;
+    out(`| ${label} | ${ms(a)} | ${ms(b)} | ×${(b / a).toFixed(2)} |`);
+  }
+  for (const e of Object.values(engines)) {
+    await e.server.close();
+    fs.rmSync(e.dataDir, { recursive: true, force: true });
+  }
+  out();
+}
+
 out(`# bench:engine — ${new Date().toISOString()} — node ${process.version}, ${os.availableParallelism()} cores, ${os.cpus()[0]?.model ?? ''}`);
 out();
-if (!args['skip-model']) {
+if (args.against) {
+  await against(args.against, benchImages());
+} else if (!args['skip-model']) {
   await latencyAndThroughput(benchImages());
   await countsByShape();
   await accuracy();
