@@ -1,6 +1,7 @@
 /**
  * Shared by the end-to-end tests: a local stack (the one `npm start` runs) on a temp data dir,
- * the CLI's GraphQL client against it, and the labelled photos of ../shared/faces.
+ * the CLI's GraphQL client against it, and the labelled photos of ../shared/faces (as they are,
+ * or as portrait / landscape versions: photoVariantOf).
  */
 import fs from 'node:fs';
 import os from 'node:os';
