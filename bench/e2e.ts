@@ -24,6 +24,7 @@ import { GraphQLClient, type Authorization } from '../cli/graphql';
 import * as op from '../cli/operations';
 import { signInWithFace } from '../cli/signin';
 import type { StepResponse } from '../functions/lib/contract';
+import { modelPasses, type ModelPasses } from '../local/rekognition/index';
 import { startLocalStack, type LocalStack } from '../local/stack/index';
 import { facesDir, haveFaces, repoRoot } from './lib/faces';
 import { quantile } from './lib/stats';
@@ -128,30 +129,46 @@ try {
   const userPool = { endpoint: stack.userPool.endpoint, clientId: stack.userPool.userPoolClientId };
   const failures: string[] = [];
   const runId = Date.now().toString(36);
+  // face-model passes of the timed flows (the stack's engine runs in this process)
+  const passes: Record<'register' | 'authenticate', ModelPasses[]> = { register: [], authenticate: [] };
+  const passesOf = async <T>(flow: 'register' | 'authenticate', record: boolean, fn: () => Promise<T>): Promise<T> => {
+    const before = modelPasses();
+    try {
+      return await fn();
+    } finally {
+      const after = modelPasses();
+      if (record) passes[flow].push(Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - before[k as keyof ModelPasses]])) as unknown as ModelPasses);
+    }
+  };
 
   const iteration = async (i: number, via: Path, record: boolean) => {
     const person = list[i % list.length]!;
     const userId = `bench-${runId}-${via}-${i}`;
     const registrationId = randomUUID();
-    const enrollKey = await upload(person.enroll);
+    // Distinct bytes for every run (a tag after the JPEG's end): the engine keeps recent images'
+    // analyses (one model pass per image), and the two paths register the same people.
+    const tag = (b: Buffer, what: string) => Buffer.concat([b, Buffer.from(`${userId}-${what}`)]);
+    const enrollKey = await upload(tag(person.enroll, 'enroll'));
     const uploadStart = performance.now();
-    const authKey = await upload(person.auth);
+    const authKey = await upload(tag(person.auth, 'auth'));
     const uploadMs = performance.now() - uploadStart;
     let start = performance.now();
-    if (via === 'e2e') {
-      await client.request<op.RegisterUserData>(op.REGISTER_USER, { input: { userId, image: { s3Key: enrollKey }, registrationId } } satisfies op.RegisterUserVars, app);
-    } else {
-      await lambda('register', { step: 'registerUser', args: { input: { userId, image: { s3Key: enrollKey }, registrationId } }, identity: null, stash: { registrationId } });
-    }
+    await passesOf('register', record, async () => {
+      if (via === 'e2e') {
+        await client.request<op.RegisterUserData>(op.REGISTER_USER, { input: { userId, image: { s3Key: enrollKey }, registrationId } } satisfies op.RegisterUserVars, app);
+      } else {
+        await lambda('register', { step: 'registerUser', args: { input: { userId, image: { s3Key: enrollKey }, registrationId } }, identity: null, stash: { registrationId } });
+      }
+    });
     const registerMs = performance.now() - start;
     start = performance.now();
     let authenticated: boolean;
     try {
-      if (via === 'e2e') {
-        authenticated = (await client.request<op.AuthenticateData>(op.AUTHENTICATE, { input: { userId, image: { s3Key: authKey } } } satisfies op.AuthenticateVars, app)).authenticate.authenticated;
-      } else {
-        authenticated = ((await lambda('authenticate', { step: 'authenticate', args: { input: { userId, image: { s3Key: authKey } } }, identity: null, stash: {} })) as { authenticated: boolean }).authenticated;
-      }
+      authenticated = await passesOf('authenticate', record, async () =>
+        via === 'e2e'
+          ? (await client.request<op.AuthenticateData>(op.AUTHENTICATE, { input: { userId, image: { s3Key: authKey } } } satisfies op.AuthenticateVars, app)).authenticate.authenticated
+          : ((await lambda('authenticate', { step: 'authenticate', args: { input: { userId, image: { s3Key: authKey } } }, identity: null, stash: {} })) as { authenticated: boolean }).authenticated,
+      );
     } catch (e) {
       authenticated = false;
       failures.push(`${via} ${person.name}: ${(e as Error).message}`);
@@ -204,7 +221,13 @@ ${row('authenticate', times.e2e.authenticate, times.baseline.authenticate)}
                 (Cognito custom auth)  (GraphQL, e2e)
 ${row('sign-in', signIn.signIn, signIn.uploadAndAuthenticate)}
 
-n = ${times.e2e.register.length} register / ${times.e2e.authenticate.length} authenticated (e2e), ${times.baseline.register.length} / ${times.baseline.authenticate.length} (baseline), ${signIn.signIn.length} signed in`);
+n = ${times.e2e.register.length} register / ${times.e2e.authenticate.length} authenticated (e2e), ${times.baseline.register.length} / ${times.baseline.authenticate.length} (baseline), ${signIn.signIn.length} signed in
+
+face-model passes per flow (mean over the timed runs; one selfie each):
+${(['register', 'authenticate'] as const).map((f) => {
+    const mean = (k: keyof ModelPasses) => (passes[f].reduce((s, p) => s + p[k], 0) / Math.max(1, passes[f].length)).toFixed(2);
+    return `  ${(f === 'register' ? 'registerUser' : 'authenticate').padEnd(14)}decodes ${mean('decode')}  detector ${mean('detect')}  mesh ${mean('mesh')}  descriptors ${mean('descriptor')}`;
+  }).join('\n')}`);
   if (failures.length > 0) console.log(`not authenticated (${failures.length}):\n  ${failures.join('\n  ')}`);
 } finally {
   await stack.close();

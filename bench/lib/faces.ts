@@ -37,3 +37,16 @@ export function identities(): { file: string; identity: string }[] {
 export function read(file: string): Buffer {
   return fs.readFileSync(path.join(facesDir, file));
 }
+
+/**
+ * The photos with more than one person (identities.csv lists the single-person ones), with how
+ * many faces each shows. `small`: faces so small that the detector (which sees the photo at
+ * 256 px) may miss them once a pad shrinks the photo further — test__obama_and_biden.jpg's girl
+ * at the lower right, looking down (about 15 px wide at the detector's input in the original,
+ * 11–12 px in its 3:4 and 16:9 pads). A fourth person at its right edge shows no face.
+ */
+export const GROUP_PHOTOS: readonly { file: string; faces: number; small: number }[] = [
+  { file: 'face_recognition/two_people.jpg', faces: 2, small: 0 },
+  { file: 'face_recognition/test__obama_and_biden.jpg', faces: 3, small: 1 },
+  { file: 'face_recognition/test__kit_with_rose.jpg', faces: 2, small: 0 },
+];

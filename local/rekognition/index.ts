@@ -5,6 +5,8 @@
  */
 import http from 'node:http';
 import { ModelPool, defaultPoolSize } from './model/pool';
+import type { PreparedCacheOptions } from './model/prepared-cache';
+import type { ModelPasses } from './model/types';
 import { createHandler, listen, type Logger } from './server';
 import { Store } from './store';
 import type { VectorIndexOptions } from './search';
@@ -24,6 +26,8 @@ export interface RekognitionServerOptions {
   index?: VectorIndexOptions;
   /** Wait for the models to load before resolving (default true). */
   waitForModels?: boolean;
+  /** Each worker's cache of recent images (model/prepared-cache.ts); `{ maxEntries: 0 }` turns it off. */
+  imageCache?: Partial<PreparedCacheOptions>;
 }
 
 export interface RekognitionServer {
@@ -31,6 +35,8 @@ export interface RekognitionServer {
   port: number;
   /** How many model workers there are, and the most that were ever busy at once. */
   workers(): { size: number; peakConcurrency: number };
+  /** How often each model ran since the start (one decode and one detector pass per image, however many requests ask about it while it is cached). */
+  modelPasses(): ModelPasses;
   close(): Promise<void>;
 }
 
@@ -41,7 +47,7 @@ export async function startRekognitionServer(opts: RekognitionServerOptions): Pr
   const envHnsw = Number(process.env.REKOGNITION_HNSW_THRESHOLD);
   const index: VectorIndexOptions = { ...(Number.isInteger(envHnsw) && envHnsw >= 0 ? { hnswThreshold: envHnsw } : {}), ...opts.index };
   const store = await Store.open(opts.dataDir, { region: opts.region ?? process.env.AWS_REGION ?? 'us-east-1', index, log });
-  const pool = new ModelPool(workers);
+  const pool = new ModelPool(workers, opts.imageCache ? { cache: opts.imageCache } : {});
   if (opts.waitForModels !== false) {
     try {
       await pool.ready;
@@ -60,6 +66,7 @@ export async function startRekognitionServer(opts: RekognitionServerOptions): Pr
     url,
     port,
     workers: () => ({ size: pool.size, peakConcurrency: pool.peakConcurrency }),
+    modelPasses: () => ({ ...pool.passes }),
     close() {
       closing ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -74,5 +81,6 @@ export async function startRekognitionServer(opts: RekognitionServerOptions): Pr
   };
 }
 
-export { ModelPool } from './model/pool';
+export { ModelPool, modelPasses } from './model/pool';
+export type { ModelPasses } from './model/types';
 export { cosineToSimilarity, similarityToCosine } from './similarity';

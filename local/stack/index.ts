@@ -56,7 +56,8 @@ export const COLLECTION_ID = 'facegate';
 /**
  * The authentication threshold the local stack uses unless FACEGATE_AUTH_THRESHOLD is set.
  * The local engine is not Rekognition: at AWS's 99 a genuine selfie passes only ~3 times in 4
- * (TAR 74.7 %); at 95 it passes 89 % with no false accepts on the labelled pairs (README).
+ * (TAR 75.3 %); at 95 it passes 89.0 % with no false accepts on the labelled pairs
+ * (local/rekognition/README.md, re-measured for issue 9).
  */
 export const LOCAL_AUTH_THRESHOLD = 95;
 /** Admin tokens in local.json stay valid this long (and across restarts: the key persists). */

@@ -5,35 +5,21 @@
  * a deleteUser that leaves nothing behind (checked in S3, DynamoDB and the collection directly).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphQLRequestError } from '../../cli/graphql';
 import * as op from '../../cli/operations';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, runCliOn, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, refusal, register, runCliOn, startTestStack, stopTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the end-to-end flow tests (test/e2e/flows.test.ts)');
-
-const refusal = async (p: Promise<unknown>): Promise<GraphQLRequestError> => {
-  const error = await p.then(
-    () => new Error('expected a GraphQL error'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLRequestError);
-  return error as GraphQLRequestError;
-};
 
 describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)', { timeout: 60_000 }, () => {
   let t: TestStack;
   beforeAll(async () => {
     t = await startTestStack();
   });
-  afterAll(async () => {
-    await t?.stack.close();
-    if (t) fs.rmSync(t.dataDir, { recursive: true, force: true });
-  });
+  afterAll(() => stopTestStack(t));
 
   it('registers a person, and a subscription opened first receives every progress event in order', async () => {
     const registrationId = randomUUID();

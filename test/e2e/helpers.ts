@@ -1,15 +1,18 @@
 /**
  * Shared by the end-to-end tests: a local stack (the one `npm start` runs) on a temp data dir,
- * the CLI's GraphQL client against it, and the labelled photos of ../shared/faces.
+ * the CLI's GraphQL client against it, and the labelled photos of ../shared/faces (as they are,
+ * or as portrait / landscape versions: photoVariantOf).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GraphQLClient, type Authorization } from '../../cli/graphql';
+import { DetectFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { expect } from 'vitest';
+import { GraphQLClient, GraphQLRequestError, type Authorization } from '../../cli/graphql';
 import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/index';
-
+import { photoVariant, unionBox, type Fit, type PhotoVariant, type Shape } from '../support/photo-variants';
 import { sharedFaces } from '../support/shared-faces';
 
 export { haveSharedFaces, repoRoot, sharedFaces, warnIfNoSharedFaces } from '../support/shared-faces';
@@ -56,9 +59,28 @@ export async function startTestStack(
   };
 }
 
+export async function stopTestStack(t: TestStack | undefined): Promise<void> {
+  await t?.stack.close();
+  if (t) fs.rmSync(t.dataDir, { recursive: true, force: true });
+}
+
+/** The GraphQL error a request must fail with. */
+export async function refusal(p: Promise<unknown>): Promise<GraphQLRequestError> {
+  const error = await p.then(
+    () => new Error('expected a GraphQL error'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphQLRequestError);
+  return error as GraphQLRequestError;
+}
+
+/** A labelled photo by its path under ../shared/faces, or image bytes (e.g. a photoVariantOf). */
+export type Photo = string | { bytes: Buffer; contentType?: string };
+
 /** createUploadUrl + the presigned PUT, as a browser would; returns the s3Key. */
-export function upload(t: Pick<TestStack, 'client' | 'app'>, file: string, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
-  return uploadBytes(t, fs.readFileSync(photoPath(file)), file.endsWith('.png') ? 'image/png' : 'image/jpeg', purpose);
+export function upload(t: Pick<TestStack, 'client' | 'app'>, photo: Photo, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
+  if (typeof photo === 'string') return uploadBytes(t, fs.readFileSync(photoPath(photo)), photo.endsWith('.png') ? 'image/png' : 'image/jpeg', purpose);
+  return uploadBytes(t, photo.bytes, photo.contentType === 'image/png' ? 'image/png' : 'image/jpeg', purpose);
 }
 
 export async function uploadBytes(
@@ -84,14 +106,14 @@ export function watchProgress(t: Pick<TestStack, 'client' | 'app'>, registration
   return { events, errors, ready: subscription.ready, close: () => subscription.close() };
 }
 
-export async function register(t: Pick<TestStack, 'client' | 'app'>, userId: string, file: string, registrationId: string): Promise<op.RegistrationOutcome> {
-  const s3Key = await upload(t, file);
+export async function register(t: Pick<TestStack, 'client' | 'app'>, userId: string, photo: Photo, registrationId: string): Promise<op.RegistrationOutcome> {
+  const s3Key = await upload(t, photo);
   const vars: op.RegisterUserVars = { input: { userId, image: { s3Key }, registrationId } };
   return (await t.client.request<op.RegisterUserData>(op.REGISTER_USER, vars, t.app)).registerUser;
 }
 
-export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId: string, file: string): Promise<op.AuthenticateData['authenticate']> {
-  const s3Key = await upload(t, file);
+export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId: string, photo: Photo): Promise<op.AuthenticateData['authenticate']> {
+  const s3Key = await upload(t, photo);
   const vars: op.AuthenticateVars = { input: { userId, image: { s3Key } } };
   return (await t.client.request<op.AuthenticateData>(op.AUTHENTICATE, vars, t.app)).authenticate;
 }
@@ -102,4 +124,21 @@ export async function runCliOn(t: Pick<TestStack, 'dataDir'>, ...argv: string[])
   const err: string[] = [];
   const code = await runCli([...argv, '--data', t.dataDir], { out: (l) => out.push(l), err: (l) => err.push(l), env: {}, cwd: process.cwd() });
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/**
+ * A portrait or landscape version of a labelled photo, as a phone would take it (see
+ * test/support/photo-variants.ts): '9:16 crop', '3:4 pad', … A crop keeps the photo's faces in
+ * frame; the stack's face engine finds them. Pass the result to upload / register / authenticate.
+ */
+export async function photoVariantOf(t: Pick<TestStack, 'stack'>, file: string, name: `${Shape} ${Fit}`): Promise<PhotoVariant> {
+  const bytes = fs.readFileSync(photoPath(file));
+  const rekognition = new RekognitionClient({ region: t.stack.region, credentials: t.stack.credentials, endpoint: t.stack.endpoints.rekognition });
+  try {
+    const { FaceDetails = [] } = await rekognition.send(new DetectFacesCommand({ Image: { Bytes: bytes } }));
+    const keep = unionBox(FaceDetails.map((f) => ({ Left: f.BoundingBox?.Left ?? 0, Top: f.BoundingBox?.Top ?? 0, Width: f.BoundingBox?.Width ?? 0, Height: f.BoundingBox?.Height ?? 0 })));
+    return await photoVariant(bytes, name, keep ? { keep } : {});
+  } finally {
+    rekognition.destroy();
+  }
 }

@@ -1,10 +1,12 @@
 /**
- * Face attributes the models do not give directly, estimated from the 478-point mesh and from
+ * Face attributes the models do not give directly, estimated from the 468-point mesh and from
  * pixels. All of these are documented as *estimated* in README.md.
  */
-export type Point = [number, number];
+import type { Point } from './geometry';
 
-/** MediaPipe face-mesh indices (human's facemesh + iris). Left/right are fixed up by x below. */
+export type { Point } from './geometry';
+
+/** MediaPipe face-mesh indices. "A" is the subject's right side; left/right are fixed up by x below. */
 const MESH = {
   eyeA: { outer: 33, inner: 133, up: 159, down: 145, ring: [33, 246, 161, 160, 159, 158, 157, 173, 133, 155, 154, 153, 145, 144, 163, 7] },
   eyeB: { outer: 263, inner: 362, up: 386, down: 374, ring: [263, 466, 388, 387, 386, 385, 384, 398, 362, 382, 381, 380, 374, 373, 390, 249] },
@@ -22,8 +24,6 @@ const MESH = {
   upperJawB: 454,
   midJawA: 172,
   midJawB: 397,
-  irisA: 468,
-  irisB: 473,
 } as const;
 
 function at(mesh: Point[], i: number): Point {
@@ -44,11 +44,13 @@ export function estimateMouthOpen(mesh: Point[]): { value: boolean; confidence: 
   return { value: ratio >= MOUTH_OPEN_RATIO, confidence: Math.min(99, 50 + (Math.abs(ratio - MOUTH_OPEN_RATIO) / MOUTH_OPEN_RATIO) * 50) };
 }
 
-/** Centres of the eye on the image's left and the one on its right (mean of each eye's ring). */
-export function eyeCentres(mesh: Point[]): [Point, Point] | undefined {
+/**
+ * Centres (mean of each eye's ring) of the subject's right eye and left eye, in that order: for
+ * an upright face the first is on the image's left; for a face upside down, on its right.
+ */
+export function eyeLine(mesh: Point[]): [Point, Point] | undefined {
   if (mesh.length < 468) return undefined;
-  const a = mean(mesh, MESH.eyeA.ring), b = mean(mesh, MESH.eyeB.ring);
-  return a[0] <= b[0] ? [a, b] : [b, a];
+  return [mean(mesh, MESH.eyeA.ring), mean(mesh, MESH.eyeB.ring)];
 }
 
 /** Rekognition's landmark set ("Left" = the side on the image's left), as image ratios. */
@@ -93,14 +95,9 @@ export function meshLandmarks(mesh: Point[], width: number, height: number): { t
   put('noseRight', nR);
   put('mouthUp', at(mesh, MESH.mouthUp));
   put('mouthDown', at(mesh, MESH.mouthDown));
-  if (mesh.length >= 478) {
-    const [pL, pR] = lr(MESH.irisA, MESH.irisB);
-    put('leftPupil', pL);
-    put('rightPupil', pR);
-  } else {
-    put('leftPupil', aIsLeft ? eyeA : eyeB);
-    put('rightPupil', aIsLeft ? eyeB : eyeA);
-  }
+  // no iris model: the pupils are the eyes' ring centres
+  put('leftPupil', aIsLeft ? eyeA : eyeB);
+  put('rightPupil', aIsLeft ? eyeB : eyeA);
   const [ujL, ujR] = lr(MESH.upperJawA, MESH.upperJawB);
   const [mjL, mjR] = lr(MESH.midJawA, MESH.midJawB);
   put('upperJawlineLeft', ujL);

@@ -1,23 +1,36 @@
 /**
  * A pool of model workers (node:worker_threads), one FaceAnalyzer each. Jobs queue FIFO and go to
- * the first idle worker, so with N workers N images are analysed at once (one core each).
+ * the first idle worker, so with N workers N images are analysed at once (one core each) — except
+ * that a job for an image (same bytes: same SHA-256) that a worker has analysed or is analysing
+ * goes to that worker, which keeps the image's first stage (model/prepared-cache.ts): two requests
+ * about one selfie cost one decode and one detector pass, the second waiting for the first.
  */
+import { createHash } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AnalyzeOptions } from './analyzer';
-import type { AnalyzeResult } from './types';
+import { noPasses, type AnalyzeOptions } from './analyzer';
+import type { PreparedCacheOptions } from './prepared-cache';
+import type { AnalyzeResult, ModelPasses } from './types';
 
 export class ImageDecodeError extends Error {}
 
 interface Pending {
   id: number;
+  key: string;
   bytes: Uint8Array;
   opts: AnalyzeOptions;
   resolve: (r: AnalyzeResult) => void;
   reject: (e: Error) => void;
+}
+
+interface WorkerReply {
+  id: number;
+  result?: AnalyzeResult;
+  passes?: ModelPasses;
+  error?: { kind: string; message: string };
 }
 
 interface Slot {
@@ -25,6 +38,22 @@ interface Slot {
   busy: Pending | undefined;
   loading?: boolean;
 }
+
+/** Every pool's passes in this process, added up. */
+const processPasses = noPasses();
+
+/** Model passes of every pool this process ran (e.g. the engine the local stack embeds): a benchmark reads the difference around a flow. */
+export function modelPasses(): ModelPasses {
+  return { ...processPasses };
+}
+
+export interface ModelPoolOptions {
+  /** The workers' cache of recent images (default: model/prepared-cache.ts's); maxEntries 0 turns it off. */
+  cache?: Partial<PreparedCacheOptions>;
+}
+
+/** How many recent images the pool remembers the worker of (more than the workers keep). */
+const AFFINITY_ENTRIES = 256;
 
 export function defaultPoolSize(): number {
   return Math.max(1, Math.min(2, os.availableParallelism()));
@@ -46,9 +75,15 @@ export class ModelPool {
   private nextId = 1;
   private closed = false;
   private peak = 0;
+  /** image key → the worker that analysed it last (least recently used first). */
+  private readonly affinity = new Map<string, Slot>();
+  readonly passes: ModelPasses = noPasses();
   readonly ready: Promise<void>;
 
-  constructor(readonly size: number = defaultPoolSize()) {
+  constructor(
+    readonly size: number = defaultPoolSize(),
+    private readonly options: ModelPoolOptions = {},
+  ) {
     const readies: Promise<void>[] = [];
     for (let i = 0; i < size; i++) {
       const slot: Slot = { worker: undefined as unknown as Worker, busy: undefined };
@@ -62,7 +97,7 @@ export class ModelPool {
   /** Starts (or restarts, after a crash) the worker of `slot`; resolves when its models are loaded. */
   private spawn(slot: Slot): Promise<void> {
     const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.ts');
-    const worker = new Worker(bootstrap(file), { eval: true, execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')) });
+    const worker = new Worker(bootstrap(file), { eval: true, execArgv: process.execArgv.filter((a) => !a.startsWith('--inspect')), workerData: { cache: this.options.cache } });
     slot.worker = worker;
     slot.busy = undefined;
     slot.loading = true;
@@ -71,6 +106,7 @@ export class ModelPool {
       const job = slot.busy;
       slot.busy = undefined;
       job?.reject(new Error(`model worker exited with code ${code}`));
+      for (const [k, s] of this.affinity) if (s === slot) this.affinity.delete(k); // its cache is gone
       // a crashed worker is replaced so the pool keeps its size; a failed load is not retried
       if (!this.closed && loaded && slot.worker === worker) void this.spawn(slot).then(() => this.pump(), () => undefined);
     });
@@ -81,7 +117,7 @@ export class ModelPool {
           loaded = true;
           slot.loading = false;
           worker.off('message', onMessage);
-          worker.on('message', (msg: { id: number; result?: AnalyzeResult; error?: { kind: string; message: string } }) => this.onResult(slot, msg));
+          worker.on('message', (msg: WorkerReply) => this.onResult(slot, msg));
           resolve();
         } else if (m.type === 'failed') reject(new Error(`model worker failed to load: ${m.message}`));
       };
@@ -92,8 +128,9 @@ export class ModelPool {
 
   analyze(bytes: Uint8Array, opts: AnalyzeOptions): Promise<AnalyzeResult> {
     if (this.closed) return Promise.reject(new Error('model pool is closed'));
+    const key = createHash('sha256').update(bytes).digest('hex');
     return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, bytes, opts, resolve, reject });
+      this.queue.push({ id: this.nextId++, key, bytes, opts, resolve, reject });
       void this.ready.then(() => this.pump(), reject);
     });
   }
@@ -101,20 +138,33 @@ export class ModelPool {
   private pump(): void {
     for (const slot of this.slots) {
       if (slot.busy || slot.loading) continue;
-      const job = this.queue.shift();
-      if (!job) return;
+      // the first job that is this worker's image, or nobody's
+      const i = this.queue.findIndex((j) => (this.affinity.get(j.key) ?? slot) === slot);
+      if (i < 0) continue;
+      const [job] = this.queue.splice(i, 1) as [Pending];
       slot.busy = job;
+      this.affinity.delete(job.key);
+      this.affinity.set(job.key, slot);
+      if (this.affinity.size > AFFINITY_ENTRIES) this.affinity.delete(this.affinity.keys().next().value as string);
       this.peak = Math.max(this.peak, this.slots.filter((s) => s.busy).length);
-      slot.worker.postMessage({ id: job.id, bytes: job.bytes, opts: job.opts });
+      slot.worker.postMessage({ id: job.id, key: job.key, bytes: job.bytes, opts: job.opts });
     }
   }
 
-  private onResult(slot: Slot, msg: { id: number; result?: AnalyzeResult; error?: { kind: string; message: string } }): void {
+  private onResult(slot: Slot, msg: WorkerReply): void {
     const job = slot.busy;
     slot.busy = undefined;
+    if (msg.passes) {
+      for (const k of Object.keys(this.passes) as (keyof ModelPasses)[]) {
+        this.passes[k] += msg.passes[k];
+        processPasses[k] += msg.passes[k];
+      }
+    }
     if (job && job.id === msg.id) {
-      if (msg.error) job.reject(msg.error.kind === 'decode' ? new ImageDecodeError(msg.error.message) : new Error(msg.error.message));
-      else job.resolve(msg.result as AnalyzeResult);
+      if (msg.error) {
+        this.affinity.delete(job.key);
+        job.reject(msg.error.kind === 'decode' ? new ImageDecodeError(msg.error.message) : new Error(msg.error.message));
+      } else job.resolve(msg.result as AnalyzeResult);
     }
     this.pump();
   }

@@ -36,3 +36,17 @@ export interface AnalyzeResult {
   height: number;
   faces: RawFace[];
 }
+
+/**
+ * How often each stage ran: image decodes, detector passes, mesh-model runs (one per face, two
+ * when its orientation is in doubt), and the per-face nets. One image costs one decode and one
+ * detector pass however many requests ask about it while it is cached (model/worker.ts).
+ */
+export interface ModelPasses {
+  decode: number;
+  detect: number;
+  mesh: number;
+  descriptor: number;
+  ageGender: number;
+  emotion: number;
+}
