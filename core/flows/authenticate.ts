@@ -13,9 +13,10 @@ const DECIDED_REFUSALS: ReadonlySet<ErrorType> = new Set<ErrorType>(['FACE_MISMA
 
 /**
  * 1:1 verification of a claimed userId with a selfie. An unknown user, an inactive one and a
- * different face all get the same FACE_MISMATCH and count toward the lockout, so responses do
- * not reveal who is registered. Screening failures (no face, poor quality) are the client's
- * photo, not a guess, and do not count.
+ * different face all get the same FACE_MISMATCH after the same calls (verifyIdentity) and
+ * count toward the lockout, so neither the answer nor its timing reveals who is registered.
+ * Screening failures (no face, poor quality) are the client's photo, not a guess, and do not
+ * count.
  *
  * A verification selfie is biometric data with no use once the attempt is decided (success,
  * FACE_MISMATCH, a screening refusal): its staged upload is removed then. A request refused
@@ -47,7 +48,7 @@ async function decide(
 ): Promise<AuthenticationResult> {
   const [detected, verified] = await Promise.all([
     deps.faces.detectFaces(image.ref),
-    user?.status === 'ACTIVE' ? verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)) : Promise.resolve(null),
+    verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)),
   ]);
   screenSingleFace(detected, authenticationPolicy(deps.config), 'image');
 

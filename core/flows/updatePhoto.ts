@@ -39,7 +39,7 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     progress.emit('SCREENING', 'STARTED');
     const [indexed, verified] = await settle([
       faces.indexFace(selfie.ref, userId),
-      user?.status === 'ACTIVE' ? verifyIdentity(deps, selfie.ref, user, () => enrolledFaces) : Promise.resolve(null),
+      verifyIdentity(deps, selfie.ref, user, () => enrolledFaces),
     ] as const);
     const faceId = indexed.status === 'fulfilled' ? indexed.value.indexed?.faceId : undefined;
     if (faceId) undo.push('delete indexed face', () => faces.deleteFaces([faceId]));
