@@ -142,6 +142,8 @@ export interface RegistrationRecord {
   errorMessage?: string;
   errorInfo?: Record<string, unknown>;
   result?: RegistrationResult;
+  /** The client's staged uploads this registration reads (a concurrent request with the same registrationId must not delete them). */
+  stagedKeys?: string[];
   startedAt: string;
   updatedAt: string;
 }
@@ -183,6 +185,11 @@ export interface RecordStore {
   /** Puts a registration that must not exist yet. */
   createRegistration(registration: RegistrationRecord): Promise<void>;
   putRegistration(registration: RegistrationRecord): Promise<void>;
+  /**
+   * Replaces a registration that is still as it was read (same status and updatedAt): a retry
+   * taking over one that failed retryably or was abandoned. Two retries never both win.
+   */
+  restartRegistration(registration: RegistrationRecord, previous: Pick<RegistrationRecord, 'status' | 'updatedAt'>): Promise<void>;
   /** Appends a progress event; `seq` makes it unique. */
   appendEvent(event: RegistrationProgress): Promise<void>;
   listEvents(registrationId: string): Promise<RegistrationProgress[]>;

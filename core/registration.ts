@@ -1,45 +1,88 @@
 import type { RegistrationKind, RegistrationResult } from '../schema/generated/graphql';
 import type { Deps } from './deps';
-import { FacegateError, fail, isConditionFailed, isFacegateError } from './errors';
-import { discardStagedUploads, type ResolvedImage } from './images';
+import { FacegateError, RETRYABLE_ERRORS, fail, isConditionFailed, isFacegateError, isRetryable } from './errors';
+import { discardStagedUploads } from './images';
 import type { RegistrationRecord } from './ports';
 import { ProgressReporter } from './progress';
 import { Undo } from './undo';
 
 /**
  * A registration's lifecycle, keyed by its registrationId (the client's idempotency token):
- * the first request creates it; a repeat of a finished one gets the same outcome again; a
- * repeat while it runs, or for another user or kind, is a CONFLICT.
+ * the first request creates it; a repeat of a decided one gets the same outcome again; a
+ * repeat while it runs, or for another user or kind, is a CONFLICT. A registration that ended
+ * with a retryable error (THROTTLED, UNAVAILABLE, INTERNAL, LOCKED_OUT), or that was abandoned
+ * in progress (its process died) for longer than the reservation TTL, is run again by a retry.
+ *
+ * Staged uploads: a decided registration (success or a final refusal) discards them; one that
+ * ended retryably keeps them for the retry. A request answered from an earlier registration
+ * (replay, CONFLICT) discards its own — except any the earlier registration still reads.
  */
-export type Begun = { replay: RegistrationResult } | { record: RegistrationRecord };
+export type Begun = { replay: RegistrationResult } | { record: RegistrationRecord; firstSeq: number };
 
-/**
- * The outcome of an earlier request with this registrationId, or null when there was none.
- * Checked before anything else, so a retry does not trip over inputs the first request
- * consumed (its staged upload is deleted once enrolled).
- */
-export async function findReplay(deps: Deps, registrationId: string, userId: string, kind: RegistrationKind): Promise<RegistrationResult | null> {
-  const existing = await deps.records.getRegistration(registrationId);
-  return existing ? replay(existing, userId, kind) : null;
+/** May a retry with this registrationId run it again? */
+export function isRestartable(deps: Deps, existing: RegistrationRecord): boolean {
+  if (existing.status === 'FAILED') return existing.errorType === undefined || RETRYABLE_ERRORS.has(existing.errorType);
+  if (existing.status !== 'IN_PROGRESS') return false;
+  return deps.clock.now().getTime() - Date.parse(existing.updatedAt) > deps.config.pendingTtlSeconds * 1000;
 }
 
-export async function beginRegistration(
+/**
+ * The outcome of an earlier request with this registrationId, or null when this request is to
+ * run (there was none, or it may be restarted). Checked before anything else, so a retry does
+ * not trip over inputs the first request consumed (its staged upload is deleted once enrolled).
+ * `requestKeys`: the staged uploads this request names, discarded when it is answered from the
+ * earlier registration.
+ */
+export async function findReplay(
   deps: Deps,
   registrationId: string,
   userId: string,
   kind: RegistrationKind,
-): Promise<Begun> {
+  requestKeys: string[],
+): Promise<RegistrationResult | null> {
+  const existing = await deps.records.getRegistration(registrationId);
+  if (!existing || isRestartable(deps, existing)) return null;
+  return answerFrom(deps, existing, userId, kind, requestKeys);
+}
+
+async function beginRegistration(deps: Deps, run: RegistrationRun, stagedKeys: string[]): Promise<Begun> {
+  const { registrationId, userId, kind } = run;
   const now = deps.clock.now().toISOString();
-  const record: RegistrationRecord = { registrationId, userId, kind, status: 'IN_PROGRESS', startedAt: now, updatedAt: now };
+  const record: RegistrationRecord = { registrationId, userId, kind, status: 'IN_PROGRESS', stagedKeys, startedAt: now, updatedAt: now };
   try {
     await deps.records.createRegistration(record);
-    return { record };
+    return { record, firstSeq: 1 };
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
   const existing = await deps.records.getRegistration(registrationId);
-  if (!existing) return fail('CONFLICT', 'This registrationId belongs to another registration', { registrationId });
-  return { replay: replay(existing, userId, kind) };
+  if (existing && isRestartable(deps, existing)) {
+    try {
+      await deps.records.restartRegistration(record, existing);
+      deps.logger.warn('registration restarted', { registrationId, previous: existing.status, errorType: existing.errorType });
+      const events = await deps.records.listEvents(registrationId);
+      return { record, firstSeq: Math.max(0, ...events.map((e) => e.seq)) + 1 };
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
+    // Another retry restarted it first: answer from that one.
+    return { replay: await answerFrom(deps, (await deps.records.getRegistration(registrationId)) ?? existing, userId, kind, stagedKeys) };
+  }
+  if (!existing) {
+    await discardStagedUploads(deps, stagedKeys);
+    return fail('CONFLICT', 'This registrationId belongs to another registration', { registrationId });
+  }
+  return { replay: await answerFrom(deps, existing, userId, kind, stagedKeys) };
+}
+
+/** Answers a request from the registration its registrationId names, discarding the request's own staged uploads. */
+async function answerFrom(deps: Deps, existing: RegistrationRecord, userId: string, kind: RegistrationKind, requestKeys: string[]): Promise<RegistrationResult> {
+  const inUse = new Set(existing.stagedKeys ?? []);
+  try {
+    return replay(existing, userId, kind);
+  } finally {
+    await discardStagedUploads(deps, requestKeys.filter((key) => !inUse.has(key)));
+  }
 }
 
 function replay(existing: RegistrationRecord, userId: string, kind: RegistrationKind): RegistrationResult {
@@ -77,8 +120,8 @@ export interface RegistrationRun {
   registrationId: string;
   userId: string;
   kind: RegistrationKind;
-  /** The client's staged uploads, removed once the registration succeeded. */
-  staged: (ResolvedImage | undefined)[];
+  /** The client's staged uploads this registration reads. */
+  stagedKeys: string[];
 }
 
 const STARTED: Record<RegistrationKind, string> = {
@@ -88,21 +131,22 @@ const STARTED: Record<RegistrationKind, string> = {
 };
 
 /**
- * The frame every registration runs in: begin (or replay), STARTED, the body, then either
- * SUCCEEDED with the outcome recorded, or the undo stack run in reverse, the error recorded and
- * COMPLETED/FAILED published. Progress is flushed before returning, so a subscriber has every
- * event by the time the mutation answers.
+ * The frame every registration runs in: begin (restart, or replay), STARTED, the body, then
+ * either SUCCEEDED with the outcome recorded, or the undo stack run in reverse, the error
+ * recorded and COMPLETED/FAILED published. Progress is flushed before returning, so a
+ * subscriber has every event by the time the mutation answers. Staged uploads are discarded
+ * once the registration is decided, and kept when it failed retryably.
  */
 export async function runRegistration(
   deps: Deps,
   run: RegistrationRun,
   body: (progress: ProgressReporter, undo: Undo) => Promise<RegistrationResult>,
 ): Promise<RegistrationResult> {
-  const { registrationId, userId, kind } = run;
-  const begun = await beginRegistration(deps, registrationId, userId, kind);
+  const { registrationId, userId, kind, stagedKeys } = run;
+  const begun = await beginRegistration(deps, run, stagedKeys);
   if ('replay' in begun) return begun.replay;
 
-  const progress = new ProgressReporter(deps, registrationId, userId);
+  const progress = new ProgressReporter(deps, registrationId, userId, begun.firstSeq);
   const undo = new Undo();
   progress.emit('STARTED', 'SUCCEEDED', STARTED[kind]);
   try {
@@ -111,7 +155,7 @@ export async function runRegistration(
     progress.emit('COMPLETED', 'SUCCEEDED', `Face ${result.faceId} enrolled`);
     await progress.flush();
     // Staged uploads have served their purpose once copied; their lifecycle rule is the backstop.
-    await discardStagedUploads(deps, run.staged);
+    await discardStagedUploads(deps, stagedKeys);
     return result;
   } catch (caught) {
     const error = toFacegateError(deps, caught, { registrationId, userId, flow: kind });
@@ -123,6 +167,8 @@ export async function runRegistration(
     await finishRegistration(deps, begun.record, error);
     progress.emit('COMPLETED', 'FAILED', error.message, error.type);
     await progress.flush();
+    // A decided refusal has no further use for the photos; a retryable failure keeps them for the retry.
+    if (!isRetryable(error)) await discardStagedUploads(deps, stagedKeys);
     throw error;
   }
 }

@@ -331,6 +331,20 @@ export class DynamoRecordStore implements RecordStore {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.registrationItem(registration) }));
   }
 
+  async restartRegistration(registration: RegistrationRecord, previous: Pick<RegistrationRecord, 'status' | 'updatedAt'>): Promise<void> {
+    await this.client
+      .send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.registrationItem(registration),
+          ConditionExpression: '#status = :status AND #updatedAt = :updatedAt',
+          ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+          ExpressionAttributeValues: { ':status': previous.status, ':updatedAt': previous.updatedAt },
+        }),
+      )
+      .catch(toConditionFailed(`registration ${registration.registrationId} changed since it was read`));
+  }
+
   async appendEvent(event: RegistrationProgress): Promise<void> {
     const { __typename: _typename, ...fields } = event;
     const item = withoutUndefined({

@@ -1,15 +1,12 @@
-import type { AuthenticateInput, AuthenticationResult, ErrorType } from '../../schema/generated/graphql';
+import type { AuthenticateInput, AuthenticationResult } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
-import { fail, isFacegateError } from '../errors';
-import { discardStagedUploads, resolveImage, type ResolvedImage } from '../images';
+import { fail, isRetryable } from '../errors';
+import { discardStagedUploads, resolveImage, stagedKeysOf, type ResolvedImage } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
 import type { AuthAttempts, UserRecord } from '../ports';
 import { authenticationPolicy, screenSingleFace } from '../screening';
 import { validateUserId } from '../validation';
 import { verifyIdentity } from './verifyIdentity';
-
-/** Refusals that decide the attempt on the selfie itself: after them the selfie has no further use. */
-const DECIDED_REFUSALS: ReadonlySet<ErrorType> = new Set<ErrorType>(['FACE_MISMATCH', 'NO_FACE', 'MULTIPLE_FACES', 'POOR_QUALITY']);
 
 /**
  * 1:1 verification of a claimed userId with a selfie. An unknown user, an inactive one and a
@@ -19,9 +16,10 @@ const DECIDED_REFUSALS: ReadonlySet<ErrorType> = new Set<ErrorType>(['FACE_MISMA
  * count.
  *
  * A verification selfie is biometric data with no use once the attempt is decided (success,
- * FACE_MISMATCH, a screening refusal): its staged upload is removed then. A request refused
- * before the image was read (invalid input, missing upload, LOCKED_OUT) or one that failed
- * unexpectedly keeps it, so the client can retry; the bucket's lifecycle rule expires it.
+ * FACE_MISMATCH, a screening refusal, an image the engine cannot read): its staged upload is
+ * removed then. A request refused before the image was read (invalid input, missing upload)
+ * or with a retryable error (LOCKED_OUT, THROTTLED, UNAVAILABLE, INTERNAL) keeps it, so the
+ * client can retry; the bucket's lifecycle rule expires it.
  */
 export async function authenticate(deps: Deps, input: AuthenticateInput): Promise<AuthenticationResult> {
   const userId = validateUserId(input.userId);
@@ -32,10 +30,10 @@ export async function authenticate(deps: Deps, input: AuthenticateInput): Promis
   try {
     result = await decide(deps, userId, image, attempts, user);
   } catch (error) {
-    if (isFacegateError(error) && DECIDED_REFUSALS.has(error.type)) await discardStagedUploads(deps, [image]);
+    if (!isRetryable(error)) await discardStagedUploads(deps, stagedKeysOf([image]));
     throw error;
   }
-  await discardStagedUploads(deps, [image]);
+  await discardStagedUploads(deps, stagedKeysOf([image]));
   return result;
 }
 

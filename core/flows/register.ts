@@ -1,7 +1,7 @@
 import type { ImageInput, RegistrationKind, RegistrationResult } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
 import { fail, isConditionFailed } from '../errors';
-import { extensionOf, resolveImage, type ResolvedImage } from '../images';
+import { extensionOf, requestedStagedKeys, resolveImage, stagedKeysOf, type ResolvedImage } from '../images';
 import type { FaceDetail, FaceMatch, IdCardRecord, IndexOutcome, UserRecord } from '../ports';
 import type { ProgressReporter } from '../progress';
 import { findReplay, runRegistration } from '../registration';
@@ -37,14 +37,14 @@ export async function register(deps: Deps, cmd: RegisterCommand): Promise<Regist
   const userId = validateUserId(cmd.userId);
   const registrationId = validateRegistrationId(cmd.registrationId);
   const properties = validateProperties(cmd.properties);
-  const earlier = await findReplay(deps, registrationId, userId, kind);
+  const earlier = await findReplay(deps, registrationId, userId, kind, requestedStagedKeys([cmd.image, cmd.idCard]));
   if (earlier) return earlier;
   const [selfie, card] = await Promise.all([
     resolveImage(deps, cmd.image, 'image'),
     cmd.idCard ? resolveImage(deps, cmd.idCard, 'idCard') : Promise.resolve(undefined),
   ]);
 
-  return runRegistration(deps, { registrationId, userId, kind, staged: [selfie, card] }, async (progress, undo) => {
+  return runRegistration(deps, { registrationId, userId, kind, stagedKeys: stagedKeysOf([selfie, card]) }, async (progress, undo) => {
     const reservation = await reserveUser(deps, userId, registrationId, properties);
     undo.push('release user reservation', () => deps.records.deleteUserIfRegistration(userId, registrationId));
     const screened = await screenAndIndex(deps, progress, undo, { userId, registrationId, selfie, card });
@@ -70,10 +70,12 @@ async function reserveUser(deps: Deps, userId: string, registrationId: string, p
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  // A PENDING reservation whose registration died long ago may be taken over.
+  // A PENDING reservation whose registration died long ago may be taken over, and so may one
+  // this very registration left behind in an earlier run (it is being restarted).
   const existing = await deps.records.getUser(userId);
   const abandoned =
-    existing?.status === 'PENDING' && now.getTime() - Date.parse(existing.updatedAt) > deps.config.pendingTtlSeconds * 1000;
+    existing?.status === 'PENDING' &&
+    (existing.registrationId === registrationId || now.getTime() - Date.parse(existing.updatedAt) > deps.config.pendingTtlSeconds * 1000);
   if (!abandoned) return fail('USER_ALREADY_EXISTS', `User ${userId} already exists`, { userId });
   const takeover = { ...reservation, version: existing!.version + 1 };
   try {

@@ -1,7 +1,7 @@
 import type { ImageInput, RegistrationResult } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
 import { fail, isConditionFailed } from '../errors';
-import { resolveImage } from '../images';
+import { requestedStagedKeys, resolveImage, stagedKeysOf } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
 import type { FaceRecordItem, UserRecord } from '../ports';
 import { findReplay, runRegistration } from '../registration';
@@ -26,11 +26,11 @@ export interface UpdatePhotoCommand {
 export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<RegistrationResult> {
   const userId = validateUserId(cmd.userId);
   const registrationId = validateRegistrationId(cmd.registrationId);
-  const earlier = await findReplay(deps, registrationId, userId, 'UPDATE_PHOTO');
+  const earlier = await findReplay(deps, registrationId, userId, 'UPDATE_PHOTO', requestedStagedKeys([cmd.image]));
   if (earlier) return earlier;
   const selfie = await resolveImage(deps, cmd.image, 'image');
   const { faces, records, images, config, clock } = deps;
-  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', staged: [selfie] }, async (progress, undo) => {
+  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', stagedKeys: stagedKeysOf([selfie]) }, async (progress, undo) => {
     const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), records.getUser(userId)]);
     const enrolledFaces = records.listFaces(userId);
     enrolledFaces.catch(() => undefined);

@@ -80,8 +80,12 @@ export type ErrorType =
   | 'NO_FACE'
   /** The face fails the quality screen; errorInfo.reasons lists why. */
   | 'POOR_QUALITY'
+  /** A service the flow depends on (Rekognition, DynamoDB, S3) throttled it even after retries with backoff; nothing was changed. Retry the same request after errorInfo.retryAfter seconds. */
+  | 'THROTTLED'
   /** The caller may not do this. */
   | 'UNAUTHORIZED'
+  /** A service the flow depends on failed or did not answer within the request's time budget, even after retries; nothing was changed. Retry the same request after errorInfo.retryAfter seconds. */
+  | 'UNAVAILABLE'
   /** A user with this userId already exists. */
   | 'USER_ALREADY_EXISTS'
   /** No such user (admin operations only; app clients get FACE_MISMATCH instead). */

@@ -336,6 +336,20 @@ describe('registrations', () => {
     });
   });
 
+  it('restartRegistration replaces it only while it is as it was read (status and updatedAt)', async () => {
+    ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(ccf());
+    const previous = { status: 'FAILED' as const, updatedAt: '2026-03-01T11:00:00.000Z' };
+    await store.restartRegistration(registration, previous);
+    expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
+      TableName: 'facegate',
+      Item: { ...registration, pk: 'REG#reg-1', sk: 'META', ttl: STARTED_S + 86_400 },
+      ConditionExpression: '#status = :status AND #updatedAt = :updatedAt',
+      ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
+      ExpressionAttributeValues: { ':status': 'FAILED', ':updatedAt': '2026-03-01T11:00:00.000Z' },
+    });
+    await expect(store.restartRegistration(registration, previous)).rejects.toBeInstanceOf(ConditionFailedError);
+  });
+
   it('getRegistration strips the ttl', async () => {
     ddb.on(GetCommand).resolves({ Item: { ...registration, pk: 'REG#reg-1', sk: 'META', ttl: 123 } });
     expect(await store.getRegistration('reg-1')).toEqual(registration);

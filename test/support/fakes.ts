@@ -326,6 +326,13 @@ export class FakeRecordStore implements RecordStore {
   }
 
   async putRegistration(registration: RegistrationRecord): Promise<void> {
+    this.check('putRegistration');
+    this.registrations.set(registration.registrationId, clone(registration));
+  }
+
+  async restartRegistration(registration: RegistrationRecord, previous: Pick<RegistrationRecord, 'status' | 'updatedAt'>): Promise<void> {
+    const stored = this.registrations.get(registration.registrationId);
+    if (stored?.status !== previous.status || stored.updatedAt !== previous.updatedAt) throw new ConditionFailedError();
     this.registrations.set(registration.registrationId, clone(registration));
   }
 
