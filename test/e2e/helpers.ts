@@ -8,6 +8,7 @@ import path from 'node:path';
 import { GraphQLClient, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { startLocalStack, type LocalStack } from '../../local/stack/index';
+import { uploadBytes } from '../../bench/lib/upload';
 
 import { sharedFaces } from '../support/shared-faces';
 
@@ -54,12 +55,8 @@ export async function startTestStack(dataDir = fs.mkdtempSync(path.join(os.tmpdi
 
 /** createUploadUrl + the presigned PUT, as a browser would; returns the s3Key. */
 export async function upload(t: Pick<TestStack, 'client' | 'app'>, file: string, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
-  const bytes = fs.readFileSync(photoPath(file));
   const contentType = file.endsWith('.png') ? 'image/png' : 'image/jpeg';
-  const { createUploadUrl: ticket } = await t.client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } }, t.app);
-  const response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: bytes });
-  if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
-  return ticket.key;
+  return uploadBytes(t.client, t.app, fs.readFileSync(photoPath(file)), { purpose, contentType });
 }
 
 /** Subscribes to a registration's progress; `ready` resolves on start_ack. */
