@@ -75,6 +75,7 @@ export const RUNTIME_SURFACE = [
   'util.error',
   'util.matches',
   'util.transform.toSubscriptionFilter',
+  'util.urlEncode',
 ] as const;
 
 /** AppSync's limit on one resolver or function's code. */

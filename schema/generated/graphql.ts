@@ -227,7 +227,7 @@ export type QueryUserArgs = {
 
 export type RegisterUserInput = {
   image: ImageInput;
-  /** Application data stored with the user (a JSON object, at most 4 KB). */
+  /** Application data stored with the user: a JSON object of at most 4096 bytes (UTF-8) of JSON text as stored (compact: whitespace between tokens does not count). */
   properties?: InputMaybe<Scalars['AWSJSON']['input']>;
   /** Idempotency token and subscription key; generated when absent. */
   registrationId?: InputMaybe<Scalars['ID']['input']>;
@@ -237,6 +237,7 @@ export type RegisterUserInput = {
 export type RegisterWithIdCardInput = {
   idCard: ImageInput;
   image: ImageInput;
+  /** As RegisterUserInput.properties: a JSON object of at most 4096 bytes (UTF-8) as stored. */
   properties?: InputMaybe<Scalars['AWSJSON']['input']>;
   registrationId?: InputMaybe<Scalars['ID']['input']>;
   userId: Scalars['ID']['input'];
