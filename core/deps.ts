@@ -8,6 +8,7 @@ import type {
   Logger,
   ProgressPublisher,
   RecordStore,
+  TimeBudget,
 } from './ports';
 
 /** Everything a flow needs from the outside world. */
@@ -21,4 +22,5 @@ export interface Deps {
   ids: IdGenerator;
   config: Config;
   logger: Logger;
+  budget: TimeBudget;
 }

@@ -225,6 +225,15 @@ export interface Clock {
   now(): Date;
 }
 
+/**
+ * The time budget a flow runs in (one step Lambda invocation: no AWS call starts or retries
+ * past it). A rollback, and the recording of an outcome, must finish even when the flow ran out
+ * of it: `cleanup` runs them with a short grace of their own.
+ */
+export interface TimeBudget {
+  cleanup<T>(fn: () => Promise<T>): Promise<T>;
+}
+
 export interface IdGenerator {
   newId(): string;
 }

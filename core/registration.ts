@@ -159,16 +159,19 @@ export async function runRegistration(
     return result;
   } catch (caught) {
     const error = toFacegateError(deps, caught, { registrationId, userId, flow: kind });
-    if (undo.size > 0) {
-      progress.emit('ROLLBACK', 'STARTED');
-      const failed = await undo.run(deps.logger, { registrationId, userId });
-      progress.emit('ROLLBACK', failed.length === 0 ? 'SUCCEEDED' : 'FAILED', failed.length === 0 ? 'Nothing was kept' : `Could not undo: ${failed.join(', ')}`);
-    }
-    await finishRegistration(deps, begun.record, error);
-    progress.emit('COMPLETED', 'FAILED', error.message, error.type);
-    await progress.flush();
-    // A decided refusal has no further use for the photos; a retryable failure keeps them for the retry.
-    if (!isRetryable(error)) await discardStagedUploads(deps, stagedKeys);
+    // The body may have run out of its time budget: the rollback and the record get a grace of their own.
+    await deps.budget.cleanup(async () => {
+      if (undo.size > 0) {
+        progress.emit('ROLLBACK', 'STARTED');
+        const failed = await undo.run(deps.logger, { registrationId, userId });
+        progress.emit('ROLLBACK', failed.length === 0 ? 'SUCCEEDED' : 'FAILED', failed.length === 0 ? 'Nothing was kept' : `Could not undo: ${failed.join(', ')}`);
+      }
+      await finishRegistration(deps, begun.record, error);
+      progress.emit('COMPLETED', 'FAILED', error.message, error.type);
+      await progress.flush();
+      // A decided refusal has no further use for the photos; a retryable failure keeps them for the retry.
+      if (!isRetryable(error)) await discardStagedUploads(deps, stagedKeys);
+    });
     throw error;
   }
 }

@@ -418,6 +418,7 @@ export function createWorld(config: Partial<Config> = {}): World {
     ids: { newId: () => randomUUID() },
     config: { ...defaultConfig, ...config },
     logger: new MemoryLogger(),
+    budget: { cleanup: (fn) => fn() },
   };
 }
 
