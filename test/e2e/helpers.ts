@@ -5,9 +5,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ListFacesCommand, ListUsersCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { GraphQLClient, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
-import { startLocalStack, type LocalStack } from '../../local/stack/index';
+import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/index';
 import { uploadBytes } from '../../bench/lib/upload';
 
 import { sharedFaces } from '../support/shared-faces';
@@ -42,8 +45,11 @@ export interface TestStack {
   dataDir: string;
 }
 
-export async function startTestStack(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-'))): Promise<TestStack> {
-  const stack = await startLocalStack({ dataDir, port: 0, log: false, engineWorkers: 1 });
+export async function startTestStack(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-')),
+  options: Pick<LocalStackOptions, 'faults'> = {},
+): Promise<TestStack> {
+  const stack = await startLocalStack({ dataDir, port: 0, log: false, engineWorkers: 1, ...options });
   return {
     stack,
     client: new GraphQLClient({ graphqlUrl: stack.graphqlUrl, realtimeUrl: stack.realtimeUrl }),
@@ -81,3 +87,43 @@ export async function authenticate(t: Pick<TestStack, 'client' | 'app'>, userId:
   const vars: op.AuthenticateVars = { input: { userId, image: { s3Key } } };
   return (await t.client.request<op.AuthenticateData>(op.AUTHENTICATE, vars, t.app)).authenticate;
 }
+
+/** Everything the stack holds, read from the stand-ins directly (never through fault proxies). */
+export interface StackContents {
+  /** Collection faces as `faceId externalImageId userId`. */
+  faces: string[];
+  /** Rekognition users. */
+  users: string[];
+  /** Table items as JSON, sorted. */
+  items: string[];
+  /** Object keys. */
+  objects: string[];
+}
+
+export async function contents(stack: LocalStack): Promise<StackContents> {
+  const { region, credentials, endpoints } = stack;
+  const rekognition = new RekognitionClient({ region, credentials, endpoint: endpoints.rekognition });
+  const dynamo = new DynamoDBClient({ region, credentials, endpoint: endpoints.dynamodb });
+  const s3 = new S3Client({ region, credentials, endpoint: endpoints.s3, forcePathStyle: true });
+  try {
+    const [faces, users, items, objects] = await Promise.all([
+      rekognition.send(new ListFacesCommand({ CollectionId: stack.collectionId, MaxResults: 4096 })),
+      rekognition.send(new ListUsersCommand({ CollectionId: stack.collectionId, MaxResults: 500 })),
+      dynamo.send(new ScanCommand({ TableName: stack.tableName })),
+      s3.send(new ListObjectsV2Command({ Bucket: stack.bucketName })),
+    ]);
+    return {
+      faces: (faces.Faces ?? []).map((f) => `${f.FaceId} ${f.ExternalImageId ?? '-'} ${f.UserId ?? '-'}`).sort(),
+      users: (users.Users ?? []).map((u) => u.UserId ?? '').sort(),
+      items: (items.Items ?? []).map((i) => JSON.stringify(Object.fromEntries(Object.entries(i).sort(([a], [b]) => a.localeCompare(b))))).sort(),
+      objects: (objects.Contents ?? []).map((o) => o.Key ?? '').sort(),
+    };
+  } finally {
+    rekognition.destroy();
+    dynamo.destroy();
+    s3.destroy();
+  }
+}
+
+/** The contents without registration records and their events (REG#…: a registration's own history, written even when it is refused). */
+export const withoutRegistrations = (c: StackContents): StackContents => ({ ...c, items: c.items.filter((i) => !i.includes('"pk":{"S":"REG#')) });
