@@ -26,7 +26,7 @@ import { ADMIN_GROUP, type StepEvent } from '../../functions/lib/contract';
 import { stepHandler } from '../../functions/lib/handler';
 import { registerSteps } from '../../functions/register';
 import { uploadSteps } from '../../functions/uploads';
-import type { LambdaName } from '../../resolvers/manifest';
+import { REQUEST_LIMITS, type LambdaName } from '../../resolvers/manifest';
 import { createLocalAuth, createResolverRuntime, startAppSyncServer } from '../appsync/index';
 import { createFaultProxies, type FaultControl } from '../faults/index';
 import { startRekognitionServer } from '../rekognition/index';
@@ -228,7 +228,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const auth = createLocalAuth(authOptions(secrets, region));
     const runtime = await createResolverRuntime({ bindings: { lambdas, dynamodb: { client: dynamoClient, tableName: TABLE_NAME } } });
     timings.runtime = since();
-    const server = await startAppSyncServer({ runtime, auth, host, port: options.port ?? 4000, region, log: (line: string) => log(`[appsync] ${line}`) });
+    const server = await startAppSyncServer({ runtime, auth, host, port: options.port ?? 4000, region, limits: REQUEST_LIMITS, log: (line: string) => log(`[appsync] ${line}`) });
     cleanups.push(() => server.close());
     timings.server = since();
     cleanups.push(applyEnv({ GRAPHQL_URL: server.graphqlUrl }));

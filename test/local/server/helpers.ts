@@ -5,6 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createLocalAuth, generateCognitoKeyPair, type LocalAuth } from '../../../local/appsync/auth';
 import type { FieldOutcome, FieldRequest, ResolverRuntime } from '../../../local/appsync/contract';
 import { startAppSyncServer, type AppSyncServer } from '../../../local/appsync/server';
+import type { RequestLimits } from '../../../local/appsync/server/limits';
 
 export const API_KEY = 'da2-localtestkey000000000000';
 export const IAM = { accessKeyId: 'AKIALOCALTEST0000001', secretAccessKey: 'local-secret-key/for+tests', accountId: '123456789012' };
@@ -32,7 +33,7 @@ export const progress = (registrationId: string, seq: number, extra: Record<stri
 /** Close enough to the project's resolvers for the server's purposes. */
 export class FakeRuntime implements ResolverRuntime {
   readonly calls: FieldRequest[] = [];
-  private readonly handlers: Record<string, (r: FieldRequest) => FieldOutcome | Promise<FieldOutcome>> = {
+  protected readonly handlers: Record<string, (r: FieldRequest) => FieldOutcome | Promise<FieldOutcome>> = {
     'Mutation.publishRegistrationProgress': (r) => ({ data: { ...(r.args.input as object) }, errors: [] }),
     'Subscription.onRegistrationProgress': (r) =>
       r.args.registrationId === 'forbidden'
@@ -107,8 +108,10 @@ export interface TestServer extends AppSyncServer {
   logs: string[];
 }
 
-export async function startTestServer(options: { now?: () => Date; keepAliveIntervalMs?: number; maxBodyBytes?: number } = {}): Promise<TestServer> {
-  const runtime = new FakeRuntime();
+export async function startTestServer(
+  options: { now?: () => Date; keepAliveIntervalMs?: number; maxBodyBytes?: number; limits?: RequestLimits; runtime?: FakeRuntime } = {},
+): Promise<TestServer> {
+  const runtime = options.runtime ?? new FakeRuntime();
   const auth = makeAuth(options.now);
   const logs: string[] = [];
   const server = await startAppSyncServer({
@@ -118,6 +121,7 @@ export async function startTestServer(options: { now?: () => Date; keepAliveInte
     log: (m) => logs.push(m),
     keepAliveIntervalMs: options.keepAliveIntervalMs,
     maxBodyBytes: options.maxBodyBytes,
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   return { ...server, runtime, auth, logs };
 }
