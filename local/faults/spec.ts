@@ -20,6 +20,8 @@
  * Items are tried in order; the first whose target matches and whose `when` fires applies.
  */
 
+import { seededRandom } from './random';
+
 export const SERVICES = ['rekognition', 'dynamodb', 's3'] as const;
 export type Service = (typeof SERVICES)[number];
 
@@ -144,18 +146,6 @@ export function errorNameOf(effect: Extract<Effect, { kind: 'error' }>, service:
   return effect.name === 'throttle' || effect.name === 'error' ? ALIASES[effect.name][service] : effect.name;
 }
 
-/** A small seeded PRNG (mulberry32): the same seed gives the same sequence of decisions. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface Injection {
   service: Service;
   operation: string;
@@ -172,7 +162,7 @@ export class FaultPlan {
 
   constructor(readonly spec: FaultSpec) {
     this.counts = spec.rules.map(() => 0);
-    this.next = random(spec.seed);
+    this.next = seededRandom(spec.seed);
   }
 
   decide(service: Service, operation: string): Effect | null {

@@ -20,6 +20,7 @@ import {
   PHOTOS,
   contents,
   haveSharedFaces,
+  refusal,
   startTestStack,
   upload,
   warnIfNoSharedFaces,
@@ -57,15 +58,6 @@ afterAll(async () => {
     else process.env[k] = v;
   }
 });
-
-const refusal = async (p: Promise<unknown>): Promise<GraphQLRequestError> => {
-  const error = await p.then(
-    () => new Error('expected a GraphQL error'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLRequestError);
-  return error as GraphQLRequestError;
-};
 
 /**
  * Runs `call` with `fault` in force: the answer must be `type` with retryAfter, the fault must

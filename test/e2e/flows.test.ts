@@ -10,21 +10,11 @@ import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GraphQLRequestError } from '../../cli/graphql';
 import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, refusal, register, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the end-to-end flow tests (test/e2e/flows.test.ts)');
-
-const refusal = async (p: Promise<unknown>): Promise<GraphQLRequestError> => {
-  const error = await p.then(
-    () => new Error('expected a GraphQL error'),
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(GraphQLRequestError);
-  return error as GraphQLRequestError;
-};
 
 describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)', { timeout: 60_000 }, () => {
   let t: TestStack;

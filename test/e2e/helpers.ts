@@ -8,7 +8,8 @@ import path from 'node:path';
 import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { ListFacesCommand, ListUsersCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { GraphQLClient, type Authorization } from '../../cli/graphql';
+import { expect } from 'vitest';
+import { GraphQLClient, GraphQLRequestError, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../local/stack/index';
 import { uploadBytes } from '../../bench/lib/upload';
@@ -127,3 +128,13 @@ export async function contents(stack: LocalStack): Promise<StackContents> {
 
 /** The contents without registration records and their events (REG#…: a registration's own history, written even when it is refused). */
 export const withoutRegistrations = (c: StackContents): StackContents => ({ ...c, items: c.items.filter((i) => !i.includes('"pk":{"S":"REG#')) });
+
+/** The GraphQL error a request must fail with. */
+export async function refusal(p: Promise<unknown>): Promise<GraphQLRequestError> {
+  const error = await p.then(
+    () => new Error('expected a GraphQL error'),
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(GraphQLRequestError);
+  return error as GraphQLRequestError;
+}
