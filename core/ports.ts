@@ -51,6 +51,11 @@ export interface IndexOutcome {
   /** The face that was indexed (MaxFaces = 1), if any. */
   indexed: { faceId: string; detail: FaceDetail } | null;
   unindexed: { detail: FaceDetail; reasons: UnindexedReason[] }[];
+  /**
+   * The call was retried: IndexFaces has no idempotency token, so an earlier attempt that timed
+   * out may have indexed a face too (a stray, under the same ExternalImageId).
+   */
+  retried?: boolean;
 }
 
 export interface FaceMatch {

@@ -7,7 +7,7 @@ import type { FaceRecordItem, UserRecord } from '../ports';
 import { findReplay, runRegistration } from '../registration';
 import { registrationPolicy, toFaceQuality } from '../screening';
 import { validateRegistrationId, validateUserId } from '../validation';
-import { faceImageKey, screenIndexed } from './register';
+import { faceImageKey, removeStrayFaces, screenIndexed } from './register';
 import { firstRejection, settle, value } from './settle';
 import { verifyIdentity } from './verifyIdentity';
 
@@ -43,6 +43,9 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     ] as const);
     const faceId = indexed.status === 'fulfilled' ? indexed.value.indexed?.faceId : undefined;
     if (faceId) undo.push('delete indexed face', () => faces.deleteFaces([faceId]));
+    const enrolled = user?.faceIds ?? [];
+    const mayHaveStrays = indexed.status === 'rejected' || indexed.value.retried === true;
+    if (mayHaveStrays) undo.push('delete stray faces', () => removeStrayFaces(deps, selfie.ref, userId, faceId ? [faceId, ...enrolled] : enrolled));
     const failure = firstRejection([indexed, verified]);
     if (failure) throw failure;
 
@@ -88,6 +91,9 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     }
     undo.clear();
     progress.emit('SAVING', 'SUCCEEDED');
+    if (mayHaveStrays) {
+      await removeStrayFaces(deps, selfie.ref, userId, faceIds).catch((error: unknown) => deps.logger.error('stray faces not removed: possible orphans', { userId, error: String(error) }));
+    }
 
     await evictFaces(deps, userId, evicted, enrolledFaces);
     return {
