@@ -252,7 +252,9 @@ describe('users', () => {
   });
 });
 
-describe('persistence', () => {
+// Three engine restarts (model loading each time): more than the default 20 s when the suite's
+// other stacks share the cores.
+describe('persistence', { timeout: 90_000 }, () => {
   it('keeps collections, faces, users and associations across a restart, even with a torn journal tail', async () => {
     const before = await engine.client.send(new ListFacesCommand({ CollectionId: C }));
     await engine.server.close();
