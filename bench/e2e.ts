@@ -28,6 +28,7 @@ import { modelPasses, type ModelPasses } from '../local/rekognition/index';
 import { startLocalStack, type LocalStack } from '../local/stack/index';
 import { facesDir, haveFaces, repoRoot } from './lib/faces';
 import { quantile } from './lib/stats';
+import { uploadBytes } from './lib/upload';
 
 const { values: args } = parseArgs({
   options: {
@@ -110,12 +111,7 @@ try {
   const { list, source } = await people(stack);
   if (list.length === 0) throw new Error('no faces to benchmark with');
 
-  const upload = async (bytes: Buffer): Promise<string> => {
-    const { createUploadUrl: ticket } = await client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } }, app);
-    const r = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: bytes });
-    if (!r.ok) throw new Error(`upload failed: ${r.status}`);
-    return ticket.key;
-  };
+  const upload = (bytes: Buffer): Promise<string> => uploadBytes(client, app, bytes);
   const lambda = async (name: keyof LocalStack['lambdas'], payload: unknown): Promise<unknown> => {
     const r = (await stack.lambdas[name](payload)) as StepResponse;
     if (r.error) throw new Error(`${r.error.type}: ${r.error.message}`);

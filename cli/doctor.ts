@@ -11,6 +11,7 @@ import { RekognitionClient } from '@aws-sdk/client-rekognition';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { InvocationBudget } from '../adapters/aws/budget';
 import { CognitoUserDirectory } from '../adapters/cognito/user-directory';
 import { DynamoRecordStore, NoIdDocumentReader, NullProgressPublisher, RekognitionFaceEngine, S3ImageStore } from '../adapters/index';
 import { loadConfig } from '../core/config';
@@ -118,6 +119,8 @@ export function doctorDeps(target: DoctorTarget, env: Record<string, string | un
     ids: { newId: () => randomUUID() },
     config,
     logger: silent,
+    // No invocation budget around the doctor: its calls are not limited, repairs included.
+    budget: new InvocationBudget(config.cleanupGraceMs),
     directory: cognito && target.userPool ? new CognitoUserDirectory({ client: cognito, userPoolId: target.userPool.userPoolId }) : readOnlyDirectory,
   };
   return {

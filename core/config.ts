@@ -44,6 +44,23 @@ export interface Config {
   pendingTtlSeconds: number;
   /** How long registrations and their events are kept, seconds. FACEGATE_REGISTRATION_TTL_SECONDS */
   registrationTtlSeconds: number;
+  /**
+   * Time budget of one step (a Lambda invocation), ms: no AWS call starts or is retried after it,
+   * so a step answers well within AppSync's 30 s. FACEGATE_STEP_BUDGET_MS
+   */
+  stepBudgetMs: number;
+  /** Extra time after the budget for a rollback and the recording of the outcome, ms. FACEGATE_CLEANUP_GRACE_MS */
+  cleanupGraceMs: number;
+  /** Attempts per AWS call (1 = no retry); throttling and transient errors are retried. FACEGATE_AWS_MAX_ATTEMPTS */
+  awsMaxAttempts: number;
+  /** First retry delay, ms, doubled per retry (with jitter). FACEGATE_AWS_RETRY_BASE_MS */
+  awsRetryBaseMs: number;
+  /** Longest delay between two attempts, ms. FACEGATE_AWS_RETRY_MAX_DELAY_MS */
+  awsRetryMaxDelayMs: number;
+  /** One attempt of an AWS call gives up after this long without an answer, ms. FACEGATE_AWS_REQUEST_TIMEOUT_MS */
+  awsRequestTimeoutMs: number;
+  /** errorInfo.retryAfter of THROTTLED / UNAVAILABLE, seconds. FACEGATE_RETRY_AFTER_SECONDS */
+  retryAfterSeconds: number;
 }
 
 export const defaultConfig: Readonly<Config> = Object.freeze({
@@ -67,6 +84,13 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   imageUrlTtlSeconds: 300,
   pendingTtlSeconds: 10 * 60,
   registrationTtlSeconds: 30 * 24 * 3600,
+  stepBudgetMs: 20_000,
+  cleanupGraceMs: 5_000,
+  awsMaxAttempts: 3,
+  awsRetryBaseMs: 100,
+  awsRetryMaxDelayMs: 1_000,
+  awsRequestTimeoutMs: 10_000,
+  retryAfterSeconds: 2,
 });
 
 const envName = (key: string): string => 'FACEGATE_' + key.replace(/[A-Z]/g, (c) => '_' + c).toUpperCase();

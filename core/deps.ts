@@ -8,6 +8,7 @@ import type {
   Logger,
   ProgressPublisher,
   RecordStore,
+  TimeBudget,
   UserDirectory,
 } from './ports';
 
@@ -23,4 +24,5 @@ export interface Deps {
   ids: IdGenerator;
   config: Config;
   logger: Logger;
+  budget: TimeBudget;
 }

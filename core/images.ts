@@ -52,7 +52,7 @@ export async function resolveImage(deps: Deps, input: ImageInput | null | undefi
   }
 
   const key = s3Key as string;
-  if (!key.startsWith(UPLOAD_PREFIX) || key.includes('..')) {
+  if (!isStagedKey(key)) {
     fail('INVALID_INPUT', `${field}.s3Key must be a key returned by createUploadUrl`, { field });
   }
   const stored = await deps.images.describe(key);
@@ -70,13 +70,23 @@ export async function resolveImage(deps: Deps, input: ImageInput | null | undefi
   };
 }
 
+/** A key a client may name: a staged upload, never an enrolled image (and no way out of uploads/). */
+export const isStagedKey = (key: string): boolean => key.startsWith(UPLOAD_PREFIX) && !key.includes('..');
+
+/** The staged uploads images came from (inline images have none). */
+export const stagedKeysOf = (images: (ResolvedImage | undefined)[]): string[] =>
+  images.flatMap((image) => (image?.stagedKey ? [image.stagedKey] : []));
+
+/** The staged uploads image inputs name, read from the arguments alone (only keys a client may name). */
+export const requestedStagedKeys = (inputs: (ImageInput | null | undefined)[]): string[] =>
+  inputs.flatMap((input) => (typeof input?.s3Key === 'string' && isStagedKey(input.s3Key) ? [input.s3Key] : []));
+
 /**
  * Removes the client's staged uploads once they have served their purpose (copied into an
- * enrollment, or a verification decided). Inline images have no object. Best effort: a failed
- * delete is logged and never changes the answer; the bucket's lifecycle rule is the backstop.
+ * enrollment, a verification or registration decided). Best effort: a failed delete is logged
+ * and never changes the answer; the bucket's lifecycle rule is the backstop.
  */
-export async function discardStagedUploads(deps: Deps, used: (ResolvedImage | undefined)[]): Promise<void> {
-  const keys = used.flatMap((image) => (image?.stagedKey ? [image.stagedKey] : []));
+export async function discardStagedUploads(deps: Deps, keys: string[]): Promise<void> {
   if (keys.length === 0) return;
   try {
     await deps.images.delete(keys);

@@ -61,6 +61,11 @@ export interface IndexOutcome {
   /** The face that was indexed (MaxFaces = 1), if any. */
   indexed: { faceId: string; detail: FaceDetail } | null;
   unindexed: { detail: FaceDetail; reasons: UnindexedReason[] }[];
+  /**
+   * The call was retried: IndexFaces has no idempotency token, so an earlier attempt that timed
+   * out may have indexed a face too (a stray, under the same ExternalImageId).
+   */
+  retried?: boolean;
 }
 
 export interface FaceMatch {
@@ -152,6 +157,8 @@ export interface RegistrationRecord {
   errorMessage?: string;
   errorInfo?: Record<string, unknown>;
   result?: RegistrationResult;
+  /** The client's staged uploads this registration reads (a concurrent request with the same registrationId must not delete them). */
+  stagedKeys?: string[];
   startedAt: string;
   updatedAt: string;
   /**
@@ -198,8 +205,11 @@ export interface RecordStore {
   /** Puts a registration that must not exist yet. */
   createRegistration(registration: RegistrationRecord): Promise<void>;
   putRegistration(registration: RegistrationRecord): Promise<void>;
-  /** Replaces an IN_PROGRESS registration still at `expectedUpdatedAt` (taking over an abandoned attempt). */
-  replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void>;
+  /**
+   * Replaces a registration that is still as it was read (same status and updatedAt): a retry
+   * taking over one that failed retryably or was abandoned (the record carries the new attempt). Two retries never both win.
+   */
+  restartRegistration(registration: RegistrationRecord, previous: Pick<RegistrationRecord, 'status' | 'updatedAt'>): Promise<void>;
   /** Appends a progress event; `seq` makes it unique. */
   appendEvent(event: RegistrationProgress): Promise<void>;
   listEvents(registrationId: string): Promise<RegistrationProgress[]>;
@@ -289,6 +299,15 @@ export interface ImageInventory {
 
 export interface Clock {
   now(): Date;
+}
+
+/**
+ * The time budget a flow runs in (one step Lambda invocation: no AWS call starts or retries
+ * past it). A rollback, and the recording of an outcome, must finish even when the flow ran out
+ * of it: `cleanup` runs them with a short grace of their own.
+ */
+export interface TimeBudget {
+  cleanup<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface IdGenerator {

@@ -8,15 +8,18 @@ import type { Deps } from './deps';
  * is logged and never fails the registration: progress is a view, not the outcome.
  */
 export class ProgressReporter {
+  private seq: number;
   private chain: Promise<void> = Promise.resolve();
 
-  /** `seq`: the last sequence number already used (events go on from the next). */
   constructor(
     private readonly deps: Pick<Deps, 'records' | 'publisher' | 'clock' | 'logger'>,
     readonly registrationId: string,
     readonly userId: string,
-    private seq = 0,
-  ) {}
+    /** The seq of the first event: 1, or after the events of an earlier run of a restarted registration. */
+    firstSeq = 1,
+  ) {
+    this.seq = firstSeq - 1;
+  }
 
   emit(step: RegistrationStep, status: StepStatus, message?: string, errorType?: ErrorType): void {
     this.seq += 1;

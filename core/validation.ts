@@ -1,10 +1,10 @@
+import { MAX_PROPERTIES_BYTES } from '../schema/limits';
 import { fail } from './errors';
 
 /** Rekognition's UserId / ExternalImageId alphabet, so a userId can name faces and users as is. */
 const ID_PATTERN = /^[a-zA-Z0-9_.\-:]{1,128}$/;
 /** The registrationId is also the key to read a registration: it must be hard to guess. */
 const REGISTRATION_ID_PATTERN = /^[a-zA-Z0-9_.\-:]{16,128}$/;
-const MAX_PROPERTIES_BYTES = 4096;
 
 export function validateUserId(userId: unknown): string {
   if (typeof userId !== 'string' || !ID_PATTERN.test(userId)) {
@@ -29,8 +29,9 @@ export function validateRegistrationId(registrationId: unknown): string {
 }
 
 /**
- * `properties` is AWSJSON: a JSON object, at most 4 KB. AppSync hands AWSJSON arguments to
- * resolvers already parsed, so it may arrive as an object or as its JSON text; it is stored as text.
+ * `properties` is AWSJSON: a JSON object of at most MAX_PROPERTIES_BYTES of UTF-8 JSON text as
+ * stored. AppSync hands AWSJSON arguments to resolvers already parsed, so it may arrive as an
+ * object or as its JSON text; it is stored (and measured) as compact JSON text.
  */
 export function validateProperties(properties: unknown): string | undefined {
   if (properties === null || properties === undefined) return undefined;
@@ -47,7 +48,7 @@ export function validateProperties(properties: unknown): string | undefined {
   }
   const text = JSON.stringify(parsed);
   if (Buffer.byteLength(text, 'utf8') > MAX_PROPERTIES_BYTES) {
-    fail('INVALID_INPUT', `properties must be at most ${MAX_PROPERTIES_BYTES} bytes`, { field: 'properties', maxBytes: MAX_PROPERTIES_BYTES });
+    fail('INVALID_INPUT', `properties must be at most ${MAX_PROPERTIES_BYTES} bytes of JSON (UTF-8)`, { field: 'properties', maxBytes: MAX_PROPERTIES_BYTES });
   }
   return text;
 }

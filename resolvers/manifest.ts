@@ -77,10 +77,20 @@ export const RUNTIME_SURFACE = [
   'util.error',
   'util.matches',
   'util.transform.toSubscriptionFilter',
+  'util.urlEncode',
 ] as const;
 
 /** AppSync's limit on one resolver or function's code. */
 export const MAX_CODE_BYTES = 32 * 1024;
+
+/**
+ * How much one request may ask for: the GraphqlApi's queryDepthLimit and resolverCountLimit, set
+ * by the CDK app and enforced by the local server alike. The deepest document a client needs is
+ * the standard introspection query (depth 13); the most resolvers, a full page of listUsers with
+ * each user's faces (1 + 100). Deeper or larger documents — introspection nested for its own sake,
+ * a mutation aliased hundreds of times — are refused.
+ */
+export const REQUEST_LIMITS = { queryDepthLimit: 15, resolverCountLimit: 200 } as const;
 
 export const dataSources: readonly DataSourceSpec[] = [
   { name: 'uploads', kind: 'AWS_LAMBDA', lambda: 'uploads', steps: ['createUploadUrl'] },

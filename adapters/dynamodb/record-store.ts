@@ -345,18 +345,18 @@ export class DynamoRecordStore implements RecordStore, RecordInventory {
     await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.registrationItem(registration) }));
   }
 
-  async replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void> {
+  async restartRegistration(registration: RegistrationRecord, previous: Pick<RegistrationRecord, 'status' | 'updatedAt'>): Promise<void> {
     await this.client
       .send(
         new PutCommand({
           TableName: this.tableName,
           Item: this.registrationItem(registration),
-          ConditionExpression: '#status = :inProgress AND #updatedAt = :expected',
+          ConditionExpression: '#status = :status AND #updatedAt = :updatedAt',
           ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
-          ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':expected': expectedUpdatedAt },
+          ExpressionAttributeValues: { ':status': previous.status, ':updatedAt': previous.updatedAt },
         }),
       )
-      .catch(toConditionFailed(`registration ${registration.registrationId} is not in progress at ${expectedUpdatedAt}`));
+      .catch(toConditionFailed(`registration ${registration.registrationId} changed since it was read`));
   }
 
   async appendEvent(event: RegistrationProgress): Promise<void> {

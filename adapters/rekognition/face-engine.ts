@@ -230,7 +230,9 @@ export class RekognitionFaceEngine implements FaceEngine, FaceInventory {
       .catch(translateImageError);
     const record = out.FaceRecords?.[0];
     const faceId = record?.Face?.FaceId;
+    const retried = (out.$metadata?.attempts ?? 1) > 1;
     return {
+      ...(retried ? { retried } : {}),
       indexed: faceId ? { faceId, detail: toFaceDetail(record.FaceDetail) } : null,
       unindexed: (out.UnindexedFaces ?? []).map((u) => ({
         detail: toFaceDetail(u.FaceDetail),

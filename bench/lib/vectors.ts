@@ -1,16 +1,9 @@
 /** Synthetic unit vectors for 1:N search benchmarks. */
 
-/** Deterministic PRNG (mulberry32) + Box–Muller normals. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, the fault plans' too) + Box–Muller normals. */
+import { seededRandom } from '../../local/faults/random';
+
+export const rng = seededRandom;
 
 export function normals(rand: () => number, n: number): Float32Array {
   const out = new Float32Array(n);

@@ -1,26 +1,25 @@
-import type { AuthenticateInput, AuthenticationResult, ErrorType } from '../../schema/generated/graphql';
+import type { AuthenticateInput, AuthenticationResult } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
-import { fail, isFacegateError } from '../errors';
-import { discardStagedUploads, resolveImage, type ResolvedImage } from '../images';
+import { fail, isRetryable } from '../errors';
+import { discardStagedUploads, resolveImage, stagedKeysOf, type ResolvedImage } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
 import type { AuthAttempts, UserRecord } from '../ports';
 import { authenticationPolicy, screenSingleFace } from '../screening';
 import { validateUserId } from '../validation';
 import { verifyIdentity } from './verifyIdentity';
 
-/** Refusals that decide the attempt on the selfie itself: after them the selfie has no further use. */
-const DECIDED_REFUSALS: ReadonlySet<ErrorType> = new Set<ErrorType>(['FACE_MISMATCH', 'NO_FACE', 'MULTIPLE_FACES', 'POOR_QUALITY']);
-
 /**
  * 1:1 verification of a claimed userId with a selfie. An unknown user, an inactive one and a
- * different face all get the same FACE_MISMATCH and count toward the lockout, so responses do
- * not reveal who is registered. Screening failures (no face, poor quality) are the client's
- * photo, not a guess, and do not count.
+ * different face all get the same FACE_MISMATCH after the same calls (verifyIdentity) and
+ * count toward the lockout, so neither the answer nor its timing reveals who is registered.
+ * Screening failures (no face, poor quality) are the client's photo, not a guess, and do not
+ * count.
  *
  * A verification selfie is biometric data with no use once the attempt is decided (success,
- * FACE_MISMATCH, a screening refusal): its staged upload is removed then. A request refused
- * before the image was read (invalid input, missing upload, LOCKED_OUT) or one that failed
- * unexpectedly keeps it, so the client can retry; the bucket's lifecycle rule expires it.
+ * FACE_MISMATCH, a screening refusal, an image the engine cannot read): its staged upload is
+ * removed then. A request refused before the image was read (invalid input, missing upload)
+ * or with a retryable error (LOCKED_OUT, THROTTLED, UNAVAILABLE, INTERNAL) keeps it, so the
+ * client can retry; the bucket's lifecycle rule expires it.
  */
 export async function authenticate(deps: Deps, input: AuthenticateInput): Promise<AuthenticationResult> {
   const userId = validateUserId(input.userId);
@@ -30,10 +29,10 @@ export async function authenticate(deps: Deps, input: AuthenticateInput): Promis
   try {
     result = await decideAuthentication(deps, userId, image);
   } catch (error) {
-    if (isFacegateError(error) && DECIDED_REFUSALS.has(error.type)) await discardStagedUploads(deps, [image]);
+    if (!isRetryable(error)) await discardStagedUploads(deps, stagedKeysOf([image]));
     throw error;
   }
-  await discardStagedUploads(deps, [image]);
+  await discardStagedUploads(deps, stagedKeysOf([image]));
   return result;
 }
 
@@ -57,7 +56,7 @@ async function decide(
 ): Promise<AuthenticationResult> {
   const [detected, verified] = await Promise.all([
     deps.faces.detectFaces(image.ref),
-    user?.status === 'ACTIVE' ? verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)) : Promise.resolve(null),
+    verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)),
   ]);
   screenSingleFace(detected, authenticationPolicy(deps.config), 'image');
 

@@ -1,8 +1,8 @@
 import type { ImageInput, RegistrationKind, RegistrationResult } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
 import { fail, isConditionFailed } from '../errors';
-import { extensionOf, resolveImage, type ResolvedImage } from '../images';
-import type { FaceDetail, FaceMatch, IdCardRecord, IndexOutcome, UserRecord } from '../ports';
+import { extensionOf, requestedStagedKeys, resolveImage, stagedKeysOf, type ResolvedImage } from '../images';
+import type { FaceDetail, FaceMatch, IdCardRecord, ImageRef, IndexOutcome, UserRecord } from '../ports';
 import type { ProgressReporter } from '../progress';
 import { findReplay, runRegistration } from '../registration';
 import { registrationPolicy, screenSingleFace, toFaceQuality, type ScreenPolicy } from '../screening';
@@ -38,14 +38,14 @@ export async function register(deps: Deps, cmd: RegisterCommand): Promise<Regist
   const userId = validateUserId(cmd.userId);
   const registrationId = validateRegistrationId(cmd.registrationId);
   const properties = validateProperties(cmd.properties);
-  const earlier = await findReplay(deps, registrationId, userId, kind);
+  const earlier = await findReplay(deps, registrationId, userId, kind, requestedStagedKeys([cmd.image, cmd.idCard]));
   if (earlier) return earlier;
   const [selfie, card] = await Promise.all([
     resolveImage(deps, cmd.image, 'image'),
     cmd.idCard ? resolveImage(deps, cmd.idCard, 'idCard') : Promise.resolve(undefined),
   ]);
 
-  return runRegistration(deps, { registrationId, userId, kind, staged: [selfie, card] }, async (progress, undo, { token }) => {
+  return runRegistration(deps, { registrationId, userId, kind, stagedKeys: stagedKeysOf([selfie, card]) }, async (progress, undo, { token }) => {
     const reservation = await reserveUser(deps, userId, registrationId, properties);
     undo.push('release user reservation', () => deps.records.deleteUserIfRegistration(userId, registrationId));
     const screened = await screenAndIndex(deps, progress, undo, { userId, token, selfie, card });
@@ -71,8 +71,8 @@ async function reserveUser(deps: Deps, userId: string, registrationId: string, p
   } catch (error) {
     if (!isConditionFailed(error)) throw error;
   }
-  // A PENDING reservation whose registration died long ago may be taken over; so may our own,
-  // left by an abandoned attempt of this registration (which this request took over).
+  // A PENDING reservation whose registration died long ago may be taken over, and so may one
+  // this very registration left behind in an earlier run (it is being restarted).
   const existing = await deps.records.getUser(userId);
   const abandoned =
     existing?.status === 'PENDING' &&
@@ -92,6 +92,8 @@ async function reserveUser(deps: Deps, userId: string, registrationId: string, p
 interface Screened {
   faceId: string;
   face: FaceDetail;
+  /** IndexFaces was retried: an earlier attempt may have left a stray face. */
+  mayHaveStrays: boolean;
   idCard?: Omit<IdCardRecord, 'imageKey'>;
 }
 
@@ -119,6 +121,8 @@ async function screenAndIndex(
   // Whatever was created is undone on failure, whichever call failed.
   const faceId = indexed.status === 'fulfilled' ? indexed.value.indexed?.faceId : undefined;
   if (faceId) undo.push('delete indexed face', () => faces.deleteFaces([faceId]));
+  const mayHaveStrays = indexed.status === 'rejected' || indexed.value.retried === true;
+  if (mayHaveStrays) undo.push('delete stray faces', () => removeStrayFaces(deps, selfie.ref, userId, faceId ? [faceId] : []));
   // Even when CreateUser found the user existing: this request holds the userId's reservation,
   // so a Rekognition user of that id can only be a leftover of an abandoned attempt.
   if (userCreated.status === 'fulfilled') undo.push('delete Rekognition user', () => faces.deleteUser(userId));
@@ -146,7 +150,7 @@ async function screenAndIndex(
     progress.emit('ID_CARD_MATCH', 'SUCCEEDED', `Similarity ${similarity!.toFixed(1)}`);
     idCard = { similarity: similarity!, ...value(cardFields) };
   }
-  return { faceId: faceId!, face, ...(idCard ? { idCard } : {}) };
+  return { faceId: faceId!, face, mayHaveStrays, ...(idCard ? { idCard } : {}) };
 }
 
 /** The FaceDetail IndexFaces returns is exactly DetectFaces' ALL: screen on it. */
@@ -240,6 +244,7 @@ async function enroll(deps: Deps, progress: ProgressReporter, undo: Undo, input:
   }
   undo.clear();
   progress.emit('SAVING', 'SUCCEEDED');
+  if (input.mayHaveStrays) await removeStrayFaces(deps, selfie.ref, userId, [faceId]).catch((error: unknown) => deps.logger.error('stray faces not removed: possible orphans', { userId, error: String(error) }));
   return {
     registrationId,
     userId,
@@ -251,6 +256,20 @@ async function enroll(deps: Deps, progress: ProgressReporter, undo: Undo, input:
     removedFaceIds: [],
     completedAt: now,
   };
+}
+
+/**
+ * IndexFaces has no idempotency token: an attempt that timed out may still have indexed a face,
+ * and the retry indexed another. Faces under this userId's ExternalImageId that the flow does
+ * not keep are such strays — found with the selfie itself and deleted. (The caller holds the
+ * userId: a registration's reservation, or an update that keeps the user's own faces.)
+ */
+export async function removeStrayFaces(deps: Deps, image: ImageRef, userId: string, keep: string[]): Promise<void> {
+  const matches = await deps.faces.searchFacesByImage(image, { threshold: deps.config.duplicateThreshold, maxResults: 10 });
+  const strays = matches.filter((m) => m.userId === userId && !keep.includes(m.faceId)).map((m) => m.faceId);
+  if (strays.length === 0) return;
+  await deps.faces.deleteFaces(strays);
+  deps.logger.warn('removed stray faces left by a retried IndexFaces', { userId, faceIds: strays });
 }
 
 /**

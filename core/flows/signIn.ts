@@ -155,7 +155,7 @@ export async function verifyFaceAnswer(
     if (!isFacegateError(error)) throw error;
     return refuse(error.type);
   } finally {
-    await discardStagedUploads(deps, [{ ref: { kind: 's3', key }, contentType: 'image/jpeg', stagedKey: key }]);
+    await discardStagedUploads(deps, [key]);
   }
 }
 

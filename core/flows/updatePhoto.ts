@@ -1,13 +1,13 @@
 import type { ImageInput, RegistrationResult } from '../../schema/generated/graphql';
 import type { Deps } from '../deps';
 import { fail, isConditionFailed } from '../errors';
-import { resolveImage } from '../images';
+import { requestedStagedKeys, resolveImage, stagedKeysOf } from '../images';
 import { assertNotLocked, clearFailures, recordFailure } from '../lockout';
 import type { FaceRecordItem, UserRecord } from '../ports';
 import { findReplay, runRegistration } from '../registration';
 import { registrationPolicy, toFaceQuality } from '../screening';
 import { validateRegistrationId, validateUserId } from '../validation';
-import { faceImageKey, screenIndexed } from './register';
+import { faceImageKey, removeStrayFaces, screenIndexed } from './register';
 import { firstRejection, settle, value } from './settle';
 import { verifyIdentity } from './verifyIdentity';
 
@@ -26,11 +26,11 @@ export interface UpdatePhotoCommand {
 export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<RegistrationResult> {
   const userId = validateUserId(cmd.userId);
   const registrationId = validateRegistrationId(cmd.registrationId);
-  const earlier = await findReplay(deps, registrationId, userId, 'UPDATE_PHOTO');
+  const earlier = await findReplay(deps, registrationId, userId, 'UPDATE_PHOTO', requestedStagedKeys([cmd.image]));
   if (earlier) return earlier;
   const selfie = await resolveImage(deps, cmd.image, 'image');
   const { faces, records, images, config, clock } = deps;
-  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', staged: [selfie] }, async (progress, undo, { token }) => {
+  return runRegistration(deps, { registrationId, userId, kind: 'UPDATE_PHOTO', stagedKeys: stagedKeysOf([selfie]) }, async (progress, undo, { token }) => {
     const [attempts, user] = await Promise.all([assertNotLocked(deps, userId), records.getUser(userId)]);
     const enrolledFaces = records.listFaces(userId);
     enrolledFaces.catch(() => undefined);
@@ -39,10 +39,13 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     progress.emit('SCREENING', 'STARTED');
     const [indexed, verified] = await settle([
       faces.indexFace(selfie.ref, userId),
-      user?.status === 'ACTIVE' ? verifyIdentity(deps, selfie.ref, user, () => enrolledFaces) : Promise.resolve(null),
+      verifyIdentity(deps, selfie.ref, user, () => enrolledFaces),
     ] as const);
     const faceId = indexed.status === 'fulfilled' ? indexed.value.indexed?.faceId : undefined;
     if (faceId) undo.push('delete indexed face', () => faces.deleteFaces([faceId]));
+    const enrolled = user?.faceIds ?? [];
+    const mayHaveStrays = indexed.status === 'rejected' || indexed.value.retried === true;
+    if (mayHaveStrays) undo.push('delete stray faces', () => removeStrayFaces(deps, selfie.ref, userId, faceId ? [faceId, ...enrolled] : enrolled));
     const failure = firstRejection([indexed, verified]);
     if (failure) throw failure;
 
@@ -88,6 +91,9 @@ export async function updatePhoto(deps: Deps, cmd: UpdatePhotoCommand): Promise<
     }
     undo.clear();
     progress.emit('SAVING', 'SUCCEEDED');
+    if (mayHaveStrays) {
+      await removeStrayFaces(deps, selfie.ref, userId, faceIds).catch((error: unknown) => deps.logger.error('stray faces not removed: possible orphans', { userId, error: String(error) }));
+    }
 
     await evictFaces(deps, userId, evicted, enrolledFaces);
     return {

@@ -1,6 +1,8 @@
+import { runWithinBudget } from '../../adapters/aws/budget';
 import { isFacegateError, type FacegateError } from '../../core/errors';
 import type { Deps } from '../../core/deps';
 import type { Logger } from '../../core/ports';
+import type { LambdaContext } from './handler';
 import { createLogger } from './logger';
 import { createDeps } from './wiring';
 
@@ -13,16 +15,18 @@ export type Trigger<Event> = (deps: Deps, event: Event) => Promise<void>;
  * client UserLambdaValidationException with the message, so an expected failure keeps its
  * errorType in front and its errorInfo as JSON at the end (refusalMessage) — what a client reads
  * back, e.g. LOCKED_OUT's retryAfter — and anything else says only INTERNAL (logged here).
- * Dependencies are built once per container.
+ * Dependencies are built once per container. Cognito waits 5 s for a trigger: its AWS calls run
+ * within TRIGGER_BUDGET_MS (less when the Lambda has less left), retries included.
  */
 export function triggerHandler<Event extends { triggerSource: string }>(trigger: Trigger<Event>, makeDeps: (logger: Logger) => Deps = createDeps) {
   const logger = createLogger();
   let deps: Deps | undefined;
-  return async (event: Event): Promise<Event> => {
+  return async (event: Event, context?: LambdaContext): Promise<Event> => {
     const started = Date.now();
     try {
       deps ??= makeDeps(logger);
-      await trigger(deps, event);
+      const ready = deps;
+      await runWithinBudget(triggerBudgetMs(context), () => trigger(ready, event));
       logger.info('trigger done', { trigger: event.triggerSource, ms: Date.now() - started });
       return event;
     } catch (error) {
@@ -34,6 +38,14 @@ export function triggerHandler<Event extends { triggerSource: string }>(trigger:
       throw new Error('INTERNAL: an unexpected error occurred');
     }
   };
+}
+
+/** Cognito's 5 s wait for a trigger, less a second for the answer to travel back. */
+export const TRIGGER_BUDGET_MS = 4_000;
+
+function triggerBudgetMs(context: LambdaContext | undefined): number {
+  const remaining = context?.getRemainingTimeInMillis?.();
+  return remaining === undefined ? TRIGGER_BUDGET_MS : Math.max(0, Math.min(TRIGGER_BUDGET_MS, remaining - 1_000));
 }
 
 /** "LOCKED_OUT: Too many failed attempts: try again later {"retryAfter":"…"}": the errorType, the message, the errorInfo (when any). */

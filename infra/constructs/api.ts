@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TABLE_KEYS } from '../../adapters/dynamodb/layout';
-import { dataSources, pipelineFunctions, resolverCode, resolvers, type DataSourceName, type FunctionName } from '../../resolvers/manifest';
+import { dataSources, pipelineFunctions, REQUEST_LIMITS, resolverCode, resolvers, type DataSourceName, type FunctionName } from '../../resolvers/manifest';
 import type { ResolverBundles } from '../../resolvers/build';
 import type { StepFunctions } from './step-functions';
 import type { Storage } from './storage';
@@ -52,6 +52,7 @@ export class Api extends Construct {
         ],
       },
       xrayEnabled: true,
+      ...REQUEST_LIMITS,
     });
     // Set on the CloudFormation resource: the L2's logConfig always adds a LogRetention custom
     // resource (a Lambda with a managed-policy role); the log group below sets retention instead.

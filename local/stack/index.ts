@@ -9,6 +9,8 @@
  *                                                custom-auth trigger Lambdas in-process), tokens
  *   local/appsync           GraphQL + real-time  resolver bundles, step Lambdas in-process
  *   web (optional)          / on the same port   the built web app and its /config.json (web.ts)
+ *   local/faults            (with `faults`)      a fault-injecting proxy in front of each of
+ *                                                Rekognition, DynamoDB and S3 for the Lambdas
  *
  * The step Lambdas run in-process with the environment they get in AWS (TABLE_NAME, …) and
  * AWS_ENDPOINT_URL_<SERVICE> pointing at the stand-ins, set on process.env while the stack
@@ -34,9 +36,10 @@ import { ADMIN_GROUP, type StepEvent } from '../../functions/lib/contract';
 import { stepHandler } from '../../functions/lib/handler';
 import { registerSteps } from '../../functions/register';
 import { uploadSteps } from '../../functions/uploads';
-import type { LambdaName } from '../../resolvers/manifest';
+import { REQUEST_LIMITS, type LambdaName } from '../../resolvers/manifest';
 import { createLocalAuth, createResolverRuntime, startAppSyncServer } from '../appsync/index';
 import { startCognitoServer } from '../cognito/index';
+import { createFaultProxies, type FaultControl } from '../faults/index';
 import { startRekognitionServer } from '../rekognition/index';
 import { setS3Client } from '../rekognition/image';
 import { lockDataDir } from './lock';
@@ -77,6 +80,14 @@ export interface LocalStackOptions {
   /** One line per face-engine request. */
   logEngineRequests?: boolean;
   region?: string;
+  /**
+   * Fault injection (local/faults/spec.ts): when given (even ''), the step Lambdas reach
+   * Rekognition, DynamoDB and S3 through fault-injecting proxies applying this spec, which
+   * `stack.faults.set()` can replace while the stack runs. Absent: no proxies.
+   */
+  faults?: string;
+  /** One line per injected fault. */
+  logFaults?: boolean;
   /** Serve the built web app (dist/web, see web/build.ts) at / and its /config.json. */
   web?: { root: string };
 }
@@ -122,6 +133,8 @@ export interface LocalStack extends LocalStackInfo {
   readyMs: number;
   timings: Record<'services' | 'uploadsSwept' | 'engine' | 'provisioned' | 'runtime' | 'server', number>;
   issueAdminToken(username?: string, expiresInSeconds?: number): string;
+  /** The fault plan in force, when the stack was started with `faults`. */
+  faults?: FaultControl;
   close(): Promise<void>;
 }
 
@@ -158,6 +171,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   });
 
   try {
+    // A bad fault spec is refused before anything starts.
+    const faults = options.faults === undefined ? undefined : createFaultProxies({ spec: options.faults, host, ...(options.logFaults ? { log: (line: string) => log(`[faults] ${line}`) } : {}) });
+    if (faults) cleanups.push(() => faults.close());
     const { secrets, created } = loadOrCreateSecrets(dataDir, region);
     if (created) log(`[stack] new data directory ${dataDir}: generated an API key, an IAM key pair and a Cognito signing key`);
     const credentials = { accessKeyId: secrets.iam.accessKeyId, secretAccessKey: secrets.iam.secretAccessKey };
@@ -198,6 +214,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       }),
     ]);
     cleanups.push(() => dynamo.close(), () => s3.close(), () => cognito.close());
+    // What the step Lambdas call: the stand-ins, or the fault proxies in front of them.
+    const [lambdaDynamoUrl, lambdaS3Url] = faults ? await Promise.all([faults.front('dynamodb', dynamo.url), faults.front('s3', s3.url)]) : [dynamo.url, s3.url];
     timings.services = since();
 
     const userThreshold = process.env.FACEGATE_AUTH_THRESHOLD;
@@ -207,8 +225,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-      AWS_ENDPOINT_URL_S3: s3.url,
+      AWS_ENDPOINT_URL_DYNAMODB: lambdaDynamoUrl,
+      AWS_ENDPOINT_URL_S3: lambdaS3Url,
       AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: cognito.url,
       // The end users' pool: sign-in accounts (UserDirectory) and who a signed-in caller is.
       USER_POOL_ID: endUsers.userPoolId,
@@ -241,7 +259,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const dynamoClient = new DynamoDBClient({ region, endpoint: dynamo.url, credentials });
     const engine = await enginePromise;
     timings.engine = since();
-    cleanups.push(applyEnv({ AWS_ENDPOINT_URL_REKOGNITION: engine.url }));
+    cleanups.push(applyEnv({ AWS_ENDPOINT_URL_REKOGNITION: faults ? await faults.front('rekognition', engine.url) : engine.url }));
     const rekognition = new RekognitionClient({ region, endpoint: engine.url, credentials });
     const [tableCreated, collectionCreated] = await Promise.all([ensureTable(dynamoClient, TABLE_NAME), ensureCollection(rekognition, COLLECTION_ID)]);
     timings.provisioned = since();
@@ -277,6 +295,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       host,
       port: options.port ?? 4000,
       region,
+      limits: REQUEST_LIMITS,
       log: (line: string) => log(`[appsync] ${line}`),
       ...(otherRequests ? { otherRequests } : {}),
     });
@@ -314,6 +333,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       readyMs: since(),
       timings,
       issueAdminToken,
+      ...(faults ? { faults: faults.control } : {}),
       close() {
         closing ??= cleanUp();
         return closing;

@@ -1,14 +1,19 @@
 /**
- * `npm start -- [--port 4000] [--data .facegate] [--workers N] [--verbose]`: the whole facegate
- * API on this machine (see index.ts). Ctrl-C stops it; data stays in the data directory.
+ * `npm start -- [--port 4000] [--data .facegate] [--workers N] [--faults SPEC] [--verbose]`: the
+ * whole facegate API on this machine (see index.ts). Ctrl-C stops it; data stays in the data
+ * directory. `--faults` (or FACEGATE_FAULTS) injects throttling, errors and slowness into the
+ * step Lambdas' Rekognition, DynamoDB and S3 calls (local/faults/spec.ts).
  */
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { FaultSpecError, parseFaultSpec } from '../faults/index';
 import { ensureWebBuild, WEB_BUILD_DIR } from '../../web/build';
 import { DataDirLockedError, LOCAL_INFO_FILE, startLocalStack } from './index';
 
-const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--no-web] [--verbose]`;
+const usage = `Usage: npm start -- [--port 4000] [--data .facegate] [--host 127.0.0.1] [--workers N] [--faults SPEC] [--no-web] [--verbose]
+  --faults SPEC   e.g. rekognition:IndexFaces=throttle@first:2,dynamodb:PutItem=error@25%,s3=slow:3000,seed=7
+                  (service[:Operation]=throttle|error|<AWS error name>|slow:<ms>[@<p>|<p>%|first:<n>|every:<n>]; env FACEGATE_FAULTS)`;
 
 let values;
 try {
@@ -18,6 +23,7 @@ try {
       data: { type: 'string', default: process.env.FACEGATE_DATA ?? '.facegate' },
       host: { type: 'string', default: '127.0.0.1' },
       workers: { type: 'string' },
+      faults: { type: 'string', default: process.env.FACEGATE_FAULTS },
       verbose: { type: 'boolean', default: false },
       'no-web': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -40,6 +46,16 @@ const workers = values.workers === undefined ? undefined : Number(values.workers
 if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) {
   console.error(`--workers must be a positive integer\n${usage}`);
   process.exit(2);
+}
+const faults = values.faults === undefined || values.faults === '' ? undefined : values.faults;
+if (faults !== undefined) {
+  try {
+    parseFaultSpec(faults);
+  } catch (e) {
+    if (!(e instanceof FaultSpecError)) throw e;
+    console.error(`--faults: ${e.message}\n${usage}`);
+    process.exit(2);
+  }
 }
 const dataDir = path.resolve(values.data);
 // The step Lambdas log JSON per step (Powertools); keep the console readable unless --verbose.
@@ -82,6 +98,7 @@ try {
       ...(values['no-web'] ? {} : { web: { root: WEB_BUILD_DIR } }),
       ...(workers ? { engineWorkers: workers } : {}),
       logEngineRequests: values.verbose,
+      ...(faults !== undefined ? { faults, logFaults: values.verbose } : {}),
       log: (line) => {
         // Per-request lines only with --verbose.
         if (values.verbose || !/^\[appsync\] (POST|WS|ws|subscription|publish)/.test(line)) console.log(line);
@@ -116,7 +133,7 @@ ${stack.webUrl ? `\n  Web app     ${stack.webUrl}   (admin console: ${stack.webU
   Cognito     ${stack.userPool.endpoint}   user pool ${stack.userPool.userPoolId}, client ${stack.userPool.userPoolClientId} (face sign-in)
 
   Settings for clients: ${path.join(dataDir, LOCAL_INFO_FILE)}
-  Auth threshold: ${t.value}${t.localDefault ? ' (local default; AWS default is 99 — set FACEGATE_AUTH_THRESHOLD to change)' : ' (FACEGATE_AUTH_THRESHOLD)'}
+  Auth threshold: ${t.value}${t.localDefault ? ' (local default; AWS default is 99 — set FACEGATE_AUTH_THRESHOLD to change)' : ' (FACEGATE_AUTH_THRESHOLD)'}${stack.faults ? `\n  Faults      ${stack.faults.spec} (the step Lambdas' Rekognition, DynamoDB and S3 calls)` : ''}
 
   Try: npx facegate register -u alice -p photo.jpg      (npx facegate --help)
        npx facegate login -u alice -p another-photo.jpg

@@ -8,6 +8,9 @@
 import { util } from '@aws-appsync/utils';
 import type { Context } from '@aws-appsync/utils';
 import type { ImageInput, InputMaybe } from '../../schema/generated/graphql';
+import { MAX_PROPERTIES_BYTES } from '../../schema/limits';
+
+export { MAX_PROPERTIES_BYTES };
 
 /** userId and registrationId: what the table keys and Rekognition ExternalImageId accept. */
 export const ID_PATTERN = '^[a-zA-Z0-9_.\\-:]{1,128}$';
@@ -22,8 +25,6 @@ export const MAX_INLINE_IMAGE_BYTES = 1048576;
 export const MAX_INLINE_BASE64_CHARS = 1398104;
 export const UPLOAD_PREFIX = 'uploads/';
 export const MAX_S3_KEY_CHARS = 1024;
-/** RegisterUserInput.properties: a JSON object of at most 4 KB. */
-export const MAX_PROPERTIES_CHARS = 4096;
 export const DEFAULT_LIST_LIMIT = 20;
 export const MAX_LIST_LIMIT = 100;
 export const UPLOAD_CONTENT_TYPES = ['image/jpeg', 'image/png'];
@@ -107,10 +108,19 @@ export function checkImage(image: InputMaybe<ImageInput> | undefined, field: str
 }
 
 /**
- * AWSJSON properties: optional, a JSON object of at most MAX_PROPERTIES_CHARS once serialised.
- * AppSync parses AWSJSON arguments before the resolver runs, so an object arrives here (and goes
- * on to the Lambda as one); a string is accepted too (a runtime that does not parse), checked by
- * length only.
+ * UTF-8 bytes of a string. APPSYNC_JS has neither TextEncoder nor Buffer: util.urlEncode writes
+ * each byte as one character or as one %XX escape, so the bytes are its length less two per '%'.
+ */
+export function utf8Bytes(text: string): number {
+  const encoded = util.urlEncode(text);
+  return encoded.length - 2 * (encoded.split('%').length - 1);
+}
+
+/**
+ * AWSJSON properties: optional, a JSON object of at most MAX_PROPERTIES_BYTES (UTF-8) of JSON
+ * text as stored. AppSync parses AWSJSON arguments before the resolver runs, so an object
+ * arrives here (and goes on to the Lambda as one) and is measured as JSON.stringify writes it,
+ * as the flow stores it; a string is accepted too (a runtime that does not parse), measured as is.
  */
 export function checkProperties(value: unknown, field: string): void {
   if (isBlank(value)) {
@@ -120,8 +130,11 @@ export function checkProperties(value: unknown, field: string): void {
     invalid(field, field + ' must be a JSON object');
   }
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (text.length > MAX_PROPERTIES_CHARS) {
-    invalid(field, field + ' is larger than ' + MAX_PROPERTIES_CHARS + ' characters');
+  if (utf8Bytes(text) > MAX_PROPERTIES_BYTES) {
+    util.error(field + ' is larger than ' + MAX_PROPERTIES_BYTES + ' bytes of JSON (UTF-8)', 'INVALID_INPUT', null, {
+      field: field,
+      maxBytes: MAX_PROPERTIES_BYTES,
+    });
   }
 }
 

@@ -80,8 +80,12 @@ export type ErrorType =
   | 'NO_FACE'
   /** The face fails the quality screen; errorInfo.reasons lists why. */
   | 'POOR_QUALITY'
+  /** A service the flow depends on (Rekognition, DynamoDB, S3) throttled it even after retries with backoff; nothing was changed. Retry the same request after errorInfo.retryAfter seconds. */
+  | 'THROTTLED'
   /** The caller may not do this. */
   | 'UNAUTHORIZED'
+  /** A service the flow depends on failed or did not answer within the request's time budget, even after retries; nothing was changed. Retry the same request after errorInfo.retryAfter seconds. */
+  | 'UNAVAILABLE'
   /** A user with this userId already exists. */
   | 'USER_ALREADY_EXISTS'
   /** No such user (admin operations only; app clients get FACE_MISMATCH instead). */
@@ -283,7 +287,7 @@ export type QueryUserArgs = {
 
 export type RegisterUserInput = {
   image: ImageInput;
-  /** Application data stored with the user (a JSON object, at most 4 KB). */
+  /** Application data stored with the user: a JSON object of at most 4096 bytes (UTF-8) of JSON text as stored (compact: whitespace between tokens does not count). */
   properties?: InputMaybe<Scalars['AWSJSON']['input']>;
   /** Idempotency token and subscription key; generated when absent. */
   registrationId?: InputMaybe<Scalars['ID']['input']>;
@@ -293,6 +297,7 @@ export type RegisterUserInput = {
 export type RegisterWithIdCardInput = {
   idCard: ImageInput;
   image: ImageInput;
+  /** As RegisterUserInput.properties: a JSON object of at most 4096 bytes (UTF-8) as stored. */
   properties?: InputMaybe<Scalars['AWSJSON']['input']>;
   registrationId?: InputMaybe<Scalars['ID']['input']>;
   userId: Scalars['ID']['input'];

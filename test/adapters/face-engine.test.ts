@@ -124,6 +124,13 @@ describe('indexFace', () => {
     });
   });
 
+  it('says when the call was retried (an earlier attempt may have indexed a face too)', async () => {
+    rek.on(IndexFacesCommand).resolves({ FaceRecords: [{ Face: { FaceId: F1 }, FaceDetail: rekDetail }], $metadata: { attempts: 2 } });
+    expect(await engine.indexFace(S3_IMAGE, 'alice')).toMatchObject({ retried: true });
+    rek.on(IndexFacesCommand).resolves({ FaceRecords: [{ Face: { FaceId: F1 }, FaceDetail: rekDetail }], $metadata: { attempts: 1 } });
+    expect(await engine.indexFace(S3_IMAGE, 'alice')).not.toHaveProperty('retried');
+  });
+
   it('returns indexed null when the only face was filtered', async () => {
     rek.on(IndexFacesCommand).resolves({
       FaceRecords: [],

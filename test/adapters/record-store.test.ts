@@ -340,18 +340,19 @@ describe('registrations', () => {
     });
   });
 
-  it('replaceRegistration takes over only an IN_PROGRESS registration still at the expected updatedAt', async () => {
+  it('restartRegistration replaces it only while it is as it was read (status and updatedAt)', async () => {
     ddb.on(PutCommand).resolvesOnce({}).rejectsOnce(ccf());
-    const takeover: RegistrationRecord = { ...registration, startedAt: '2026-02-01T11:00:00.000Z', updatedAt: '2026-02-01T11:00:00.000Z', attempt: 2 };
-    await store.replaceRegistration(takeover, registration.updatedAt);
+    const previous = { status: 'FAILED' as const, updatedAt: '2026-03-01T11:00:00.000Z' };
+    const restarted: RegistrationRecord = { ...registration, attempt: 2 };
+    await store.restartRegistration(restarted, previous);
     expect(ddb.commandCalls(PutCommand)[0]!.args[0].input).toEqual({
       TableName: 'facegate',
-      Item: { ...takeover, pk: 'REG#reg-1', sk: 'META', gsi1pk: 'REGS#alice', gsi1sk: '2026-02-01T11:00:00.000Z#reg-1', ttl: STARTED_S + 3600 + 86_400 },
-      ConditionExpression: '#status = :inProgress AND #updatedAt = :expected',
+      Item: { ...restarted, pk: 'REG#reg-1', sk: 'META', gsi1pk: 'REGS#alice', gsi1sk: `${registration.startedAt}#reg-1`, ttl: STARTED_S + 86_400 },
+      ConditionExpression: '#status = :status AND #updatedAt = :updatedAt',
       ExpressionAttributeNames: { '#status': 'status', '#updatedAt': 'updatedAt' },
-      ExpressionAttributeValues: { ':inProgress': 'IN_PROGRESS', ':expected': registration.updatedAt },
+      ExpressionAttributeValues: { ':status': 'FAILED', ':updatedAt': '2026-03-01T11:00:00.000Z' },
     });
-    await expect(store.replaceRegistration(takeover, registration.updatedAt)).rejects.toBeInstanceOf(ConditionFailedError);
+    await expect(store.restartRegistration(restarted, previous)).rejects.toBeInstanceOf(ConditionFailedError);
   });
 
   it('getRegistration strips the ttl', async () => {

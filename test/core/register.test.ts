@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { register, type RegisterCommand } from '../../core/flows/register';
+import { updatePhoto } from '../../core/flows/updatePhoto';
 import { FacegateError } from '../../core/errors';
 import type { RecordStore } from '../../core/ports';
 import {
@@ -300,6 +301,49 @@ describe('registerUser', () => {
       world.clock.advance(world.config.pendingTtlSeconds + 1);
       const result = await register(world, command(world, 'u1', alice));
       expect(traces(world, 'u1').profile).toMatchObject({ status: 'ACTIVE', faceIds: [result.faceId], version: 2 });
+    });
+  });
+
+  describe('a retried IndexFaces (an earlier attempt timed out but indexed a face too)', () => {
+    it('the stray is removed once enrolled', async () => {
+      const world = createWorld();
+      world.faces.straysOnIndex = 1;
+      const { faceId } = await register(world, command(world, 'u1', alice));
+      expect(traces(world, 'u1').collectionFaces).toEqual([faceId]);
+      expect(world.logger.lines.some((l) => l.message.startsWith('removed stray faces'))).toBe(true);
+    });
+
+    it('the stray is removed with the rest when the registration is refused', async () => {
+      const world = createWorld();
+      await register(world, command(world, 'u1', alice));
+      world.faces.straysOnIndex = 1;
+      await expectError(register(world, command(world, 'u2', alice)), 'FACE_ALREADY_REGISTERED');
+      expect(traces(world, 'u2')).toEqual(noTraces);
+      expect(world.faces.faces.size).toBe(1);
+    });
+
+    it('a failure later on: the stray goes with the rollback', async () => {
+      const world = createWorld();
+      world.faces.straysOnIndex = 1;
+      world.faces.failures.set('associateFaces', new Error('Rekognition down'));
+      await expectError(register(world, command(world, 'u1', alice)), 'INTERNAL');
+      expect(traces(world, 'u1')).toEqual(noTraces);
+    });
+
+    it('IndexFaces never answering: whatever it may have indexed is looked for and removed', async () => {
+      const world = createWorld();
+      world.faces.lostIndexAnswers = 1;
+      await expectError(register(world, command(world, 'u1', alice)), 'INTERNAL');
+      expect(traces(world, 'u1')).toEqual(noTraces);
+      expect(world.faces.faces.size).toBe(0);
+    });
+
+    it('updatePhoto: the stray goes, the user keeps its faces', async () => {
+      const world = createWorld();
+      const first = await register(world, command(world, 'u1', alice));
+      world.faces.straysOnIndex = 1;
+      const update = await updatePhoto(world, { userId: 'u1', image: { s3Key: stageUpload(world, alice) }, registrationId: `reg-update-${Math.random()}` });
+      expect(traces(world, 'u1').collectionFaces.sort()).toEqual([first.faceId, update.faceId].sort());
     });
   });
 

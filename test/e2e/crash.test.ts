@@ -25,7 +25,8 @@ import { doctorDeps, resolveDoctorTarget } from '../../cli/doctor';
 import { GraphQLClient, GraphQLRequestError, type Authorization } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { runDoctor, type FindingKind } from '../../core/doctor/index';
-import { haveSharedFaces, photoPath, PHOTOS, uploadBytes, warnIfNoSharedFaces } from './helpers';
+import { uploadBytes } from '../../bench/lib/upload';
+import { haveSharedFaces, photoPath, PHOTOS, warnIfNoSharedFaces } from './helpers';
 
 warnIfNoSharedFaces('the crash-consistency test (test/e2e/crash.test.ts)');
 
@@ -143,10 +144,10 @@ describe.skipIf(!haveSharedFaces)('crash consistency: SIGKILL of `npm start` dur
     const restarts: number[] = [ms];
 
     // alice is updated every round; the rotation's previous user is deleted while the next registers.
-    const setup = await send(api, { kind: 'register', userId: 'alice', registrationId: randomUUID(), s3Key: await uploadBytes(api, await photo(PHOTOS.alice.enroll)) });
+    const setup = await send(api, { kind: 'register', userId: 'alice', registrationId: randomUUID(), s3Key: await uploadBytes(api.client, api.app, await photo(PHOTOS.alice.enroll)) });
     let aliceFace = setup.faceId!;
     let previous = 'bob-0';
-    await send(api, { kind: 'register', userId: previous, registrationId: randomUUID(), s3Key: await uploadBytes(api, await photo(PHOTOS.bob.enroll)) });
+    await send(api, { kind: 'register', userId: previous, registrationId: randomUUID(), s3Key: await uploadBytes(api.client, api.app, await photo(PHOTOS.bob.enroll)) });
 
     // A mutation's duration: the median of those that answered (uninterrupted) so far.
     const observed: Record<Kind, number[]> = { register: [], update: [], delete: [] };
@@ -167,8 +168,8 @@ describe.skipIf(!haveSharedFaces)('crash consistency: SIGKILL of `npm start` dur
       const calibrating = round < CALIBRATION;
       const kill = round - CALIBRATION + 1;
       const mutations: Mutation[] = [
-        { kind: 'register', userId: `p${round}`, registrationId: randomUUID(), s3Key: await uploadBytes(api, await photo(ROTATION[round % 3]!)) },
-        { kind: 'update', userId: 'alice', registrationId: randomUUID(), s3Key: await uploadBytes(api, await photo(UPDATES[round % 2]!)) },
+        { kind: 'register', userId: `p${round}`, registrationId: randomUUID(), s3Key: await uploadBytes(api.client, api.app, await photo(ROTATION[round % 3]!)) },
+        { kind: 'update', userId: 'alice', registrationId: randomUUID(), s3Key: await uploadBytes(api.client, api.app, await photo(UPDATES[round % 2]!)) },
         { kind: 'delete', userId: previous, registrationId: '-' },
       ];
       const watches = mutations
@@ -275,7 +276,7 @@ describe.skipIf(!haveSharedFaces)('crash consistency: SIGKILL of `npm start` dur
     }
 
     const auth = async (userId: string, file: string) =>
-      (await api.client.request<op.AuthenticateData>(op.AUTHENTICATE, { input: { userId, image: { s3Key: await uploadBytes(api, await photo(file)) } } } satisfies op.AuthenticateVars, api.app)).authenticate;
+      (await api.client.request<op.AuthenticateData>(op.AUTHENTICATE, { input: { userId, image: { s3Key: await uploadBytes(api.client, api.app, await photo(file)) } } } satisfies op.AuthenticateVars, api.app)).authenticate;
     expect(await auth('alice', PHOTOS.alice.enroll)).toMatchObject({ authenticated: true });
     const last = [PHOTOS.carol.other, PHOTOS.dave.card, PHOTOS.bob.other][(CALIBRATION + KILLS - 1) % 3]!;
     expect(await auth(previous, last)).toMatchObject({ authenticated: true });

@@ -6,8 +6,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DetectFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DetectFacesCommand, ListFacesCommand, ListUsersCommand, RekognitionClient } from '@aws-sdk/client-rekognition';
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { expect } from 'vitest';
+import { uploadBytes } from '../../bench/lib/upload';
 import { GraphQLClient, GraphQLRequestError, type Authorization } from '../../cli/graphql';
 import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
@@ -47,7 +50,7 @@ export interface TestStack {
 
 export async function startTestStack(
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'facegate-e2e-')),
-  options: Pick<LocalStackOptions, 'web'> = {},
+  options: Pick<LocalStackOptions, 'web' | 'faults'> = {},
 ): Promise<TestStack> {
   const stack = await startLocalStack({ dataDir, port: 0, log: false, engineWorkers: 1, ...options });
   return {
@@ -79,20 +82,8 @@ export type Photo = string | { bytes: Buffer; contentType?: string };
 
 /** createUploadUrl + the presigned PUT, as a browser would; returns the s3Key. */
 export function upload(t: Pick<TestStack, 'client' | 'app'>, photo: Photo, purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE'): Promise<string> {
-  if (typeof photo === 'string') return uploadBytes(t, fs.readFileSync(photoPath(photo)), photo.endsWith('.png') ? 'image/png' : 'image/jpeg', purpose);
-  return uploadBytes(t, photo.bytes, photo.contentType === 'image/png' ? 'image/png' : 'image/jpeg', purpose);
-}
-
-export async function uploadBytes(
-  t: Pick<TestStack, 'client' | 'app'>,
-  bytes: Buffer,
-  contentType: 'image/jpeg' | 'image/png' = 'image/jpeg',
-  purpose: 'SELFIE' | 'ID_CARD' = 'SELFIE',
-): Promise<string> {
-  const { createUploadUrl: ticket } = await t.client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose, contentType } }, t.app);
-  const response = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: new Uint8Array(bytes) });
-  if (!response.ok) throw new Error(`upload failed: ${response.status} ${await response.text()}`);
-  return ticket.key;
+  if (typeof photo === 'string') return uploadBytes(t.client, t.app, fs.readFileSync(photoPath(photo)), { purpose, contentType: photo.endsWith('.png') ? 'image/png' : 'image/jpeg' });
+  return uploadBytes(t.client, t.app, photo.bytes, { purpose, contentType: photo.contentType ?? 'image/jpeg' });
 }
 
 /** Subscribes to a registration's progress; `ready` resolves on start_ack. */
@@ -142,3 +133,43 @@ export async function photoVariantOf(t: Pick<TestStack, 'stack'>, file: string, 
     rekognition.destroy();
   }
 }
+
+/** Everything the stack holds, read from the stand-ins directly (never through fault proxies). */
+export interface StackContents {
+  /** Collection faces as `faceId externalImageId userId`. */
+  faces: string[];
+  /** Rekognition users. */
+  users: string[];
+  /** Table items as JSON, sorted. */
+  items: string[];
+  /** Object keys. */
+  objects: string[];
+}
+
+export async function contents(stack: LocalStack): Promise<StackContents> {
+  const { region, credentials, endpoints } = stack;
+  const rekognition = new RekognitionClient({ region, credentials, endpoint: endpoints.rekognition });
+  const dynamo = new DynamoDBClient({ region, credentials, endpoint: endpoints.dynamodb });
+  const s3 = new S3Client({ region, credentials, endpoint: endpoints.s3, forcePathStyle: true });
+  try {
+    const [faces, users, items, objects] = await Promise.all([
+      rekognition.send(new ListFacesCommand({ CollectionId: stack.collectionId, MaxResults: 4096 })),
+      rekognition.send(new ListUsersCommand({ CollectionId: stack.collectionId, MaxResults: 500 })),
+      dynamo.send(new ScanCommand({ TableName: stack.tableName })),
+      s3.send(new ListObjectsV2Command({ Bucket: stack.bucketName })),
+    ]);
+    return {
+      faces: (faces.Faces ?? []).map((f) => `${f.FaceId} ${f.ExternalImageId ?? '-'} ${f.UserId ?? '-'}`).sort(),
+      users: (users.Users ?? []).map((u) => u.UserId ?? '').sort(),
+      items: (items.Items ?? []).map((i) => JSON.stringify(Object.fromEntries(Object.entries(i).sort(([a], [b]) => a.localeCompare(b))))).sort(),
+      objects: (objects.Contents ?? []).map((o) => o.Key ?? '').sort(),
+    };
+  } finally {
+    rekognition.destroy();
+    dynamo.destroy();
+    s3.destroy();
+  }
+}
+
+/** The contents without registration records and their events (REG#…: a registration's own history, written even when it is refused). */
+export const withoutRegistrations = (c: StackContents): StackContents => ({ ...c, items: c.items.filter((i) => !i.includes('"pk":{"S":"REG#')) });

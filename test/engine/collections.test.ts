@@ -254,10 +254,10 @@ describe('users', () => {
   });
 });
 
-describe('persistence', () => {
-  // Three restarts, each loading the face models: on a loaded machine (the suite runs the crash
-  // test's stack restarts alongside) that outlasts the default 20 s.
-  it('keeps collections, faces, users and associations across a restart, even with a torn journal tail', { timeout: 90_000 }, async () => {
+// Three engine restarts (model loading each time): more than the default 20 s when the suite's
+// other stacks share the cores.
+describe('persistence', { timeout: 90_000 }, () => {
+  it('keeps collections, faces, users and associations across a restart, even with a torn journal tail', async () => {
     const before = await engine.client.send(new ListFacesCommand({ CollectionId: C }));
     await engine.server.close();
     // simulate a crash in the middle of an append: half a record at the end of the journal

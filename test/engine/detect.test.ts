@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-rekognition';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pngDeclaring } from '../support/bad-images';
 import { blankImage, DEMO_FACE_COUNTS, demoFaces, demoPhoto, startEngine, type Engine } from './helpers';
 
 let engine: Engine;
@@ -96,6 +97,8 @@ describe('DetectFaces', () => {
     await expect(engine.client.send(new DetectFacesCommand({ Image: { Bytes: Buffer.from('definitely not a jpeg') } }))).rejects.toBeInstanceOf(InvalidImageFormatException);
     const big = Buffer.alloc(5 * 1024 * 1024 + 10, 1);
     await expect(engine.client.send(new DetectFacesCommand({ Image: { Bytes: big } }))).rejects.toBeInstanceOf(ImageTooLargeException);
+    // A decompression bomb: 312 bytes declaring 30000×30000 pixels is too large, not a bad format.
+    await expect(engine.client.send(new DetectFacesCommand({ Image: { Bytes: pngDeclaring(30000, 30000) } }))).rejects.toBeInstanceOf(ImageTooLargeException);
     await expect(engine.client.send(new DetectFacesCommand({ Image: {} }))).rejects.toBeInstanceOf(InvalidParameterException);
     await expect(engine.client.send(new DetectFacesCommand({ Image: { Bytes: faces1[0] }, Attributes: ['NOPE' as 'ALL'] }))).rejects.toBeInstanceOf(InvalidParameterException);
   });

@@ -140,6 +140,13 @@ describe('AppSync API', () => {
       LogConfig: { FieldLogLevel: 'ERROR', ExcludeVerboseContent: true, CloudWatchLogsRoleArn: Match.anyValue() },
     });
     template.resourceCountIs('AWS::AppSync::ApiKey', 1);
+  });
+
+  it('limits query depth and resolvers per request as the local server does (REQUEST_LIMITS)', () => {
+    template.hasResourceProperties('AWS::AppSync::GraphQLApi', { QueryDepthLimit: 15, ResolverCountLimit: 200 });
+  });
+
+  it('writes field logs to a log group kept 30 days', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', {
       LogGroupName: { 'Fn::Join': ['', ['/aws/appsync/apis/', { 'Fn::GetAtt': [logicalId(s.stack.api.api.node.defaultChild), 'ApiId'] }]] },
       RetentionInDays: 30,

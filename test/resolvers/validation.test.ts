@@ -171,17 +171,32 @@ describe('registrationId', () => {
 });
 
 describe('other arguments', () => {
+  const tooLarge = { field: 'input.properties', maxBytes: 4096 };
   it('registerUser and registerWithIdCard cap properties at 4 KB', async () => {
     const props = (n: number) => JSON.stringify({ k: 'v'.repeat(n - 8) });
     expect(props(4096)).toHaveLength(4096);
     await expectOk('Mutation.registerUser', { input: { userId: 'u1', image: good, properties: props(4096) } });
-    await expectError('Mutation.registerUser', { input: { userId: 'u1', image: good, properties: props(4097) } }, 'INVALID_INPUT', invalid('input.properties'));
+    await expectError('Mutation.registerUser', { input: { userId: 'u1', image: good, properties: props(4097) } }, 'INVALID_INPUT', tooLarge);
     await expectError(
       'Mutation.registerWithIdCard',
       { input: { userId: 'u1', image: good, idCard: good, properties: { k: 'v'.repeat(5000) } } },
       'INVALID_INPUT',
-      invalid('input.properties'),
+      tooLarge,
     );
+  });
+
+  it('the properties cap counts UTF-8 bytes of the JSON text as stored, not characters', async () => {
+    // 4096 characters, 4097 bytes: "é" is two bytes in UTF-8; "€" three.
+    const parsed = { k: 'é' + 'v'.repeat(4087) };
+    expect(JSON.stringify(parsed)).toHaveLength(4096);
+    expect(Buffer.byteLength(JSON.stringify(parsed))).toBe(4097);
+    await expectError('Mutation.registerUser', { input: { userId: 'u1', image: good, properties: parsed } }, 'INVALID_INPUT', tooLarge);
+    const fits = { k: '€' + 'v'.repeat(4085) };
+    expect(Buffer.byteLength(JSON.stringify(fits))).toBe(4096);
+    await expectOk('Mutation.registerUser', { input: { userId: 'u1', image: good, properties: fits } });
+    // What is stored is compact JSON: the parsed value is measured, however the client spaced its text.
+    await expectOk('Mutation.registerUser', { input: { userId: 'u1', image: good, properties: { k: ' '.repeat(4088) } } });
+    await expectError('Mutation.registerWithIdCard', { input: { userId: 'u1', image: good, idCard: good, properties: { k: '€'.repeat(1400) } } }, 'INVALID_INPUT', tooLarge);
   });
 
   it('properties must be a JSON object (AppSync hands AWSJSON arguments over parsed)', async () => {

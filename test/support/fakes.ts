@@ -93,6 +93,10 @@ export class FakeFaceEngine implements FaceEngine, FaceInventory {
   readonly failures = new Map<FaceCall, Error>();
   /** Awaited at the start of a call: lets a test interleave two flows. */
   readonly gates = new Map<FaceCall, () => Promise<void>>();
+  /** Next IndexFaces calls behave as retried after a timed-out attempt that indexed a face too (a stray). */
+  straysOnIndex = 0;
+  /** Next IndexFaces calls index the face but never answer (they reject, as a timed-out call does). */
+  lostIndexAnswers = 0;
 
   constructor(private readonly images: FakeImageStore) {}
 
@@ -120,13 +124,23 @@ export class FakeFaceEngine implements FaceEngine, FaceInventory {
   async indexFace(image: ImageRef, userId: string): Promise<IndexOutcome> {
     await this.enter('indexFace');
     const [first, ...rest] = this.scene(image);
+    if (this.lostIndexAnswers > 0 && first) {
+      this.lostIndexAnswers -= 1;
+      this.faces.set(randomUUID(), { person: first.person, userId, detail: toDetail(first) });
+      throw new Error('TimeoutError: IndexFaces did not answer');
+    }
     const unindexed = rest.map((f) => ({ detail: toDetail(f), reasons: ['EXCEEDS_MAX_FACES' as const] }));
     if (!first) return { indexed: null, unindexed };
     if ((first.confidence ?? 99.9) < 50) return { indexed: null, unindexed: [{ detail: toDetail(first), reasons: ['LOW_CONFIDENCE'] }, ...unindexed] };
     const faceId = randomUUID();
     const detail = toDetail(first);
+    const retried = this.straysOnIndex > 0;
+    if (retried) {
+      this.straysOnIndex -= 1;
+      this.faces.set(randomUUID(), { person: first.person, userId, detail });
+    }
     this.faces.set(faceId, { person: first.person, userId, detail });
-    return { indexed: { faceId, detail }, unindexed };
+    return { indexed: { faceId, detail }, unindexed, ...(retried ? { retried } : {}) };
   }
 
   private like(person: string, options: SearchOptions, exclude?: string): FaceMatch[] {
@@ -371,12 +385,13 @@ export class FakeRecordStore implements RecordStore, RecordInventory {
   }
 
   async putRegistration(registration: RegistrationRecord): Promise<void> {
+    this.check('putRegistration');
     this.registrations.set(registration.registrationId, clone(registration));
   }
 
-  async replaceRegistration(registration: RegistrationRecord, expectedUpdatedAt: string): Promise<void> {
+  async restartRegistration(registration: RegistrationRecord, previous: Pick<RegistrationRecord, 'status' | 'updatedAt'>): Promise<void> {
     const stored = this.registrations.get(registration.registrationId);
-    if (stored?.status !== 'IN_PROGRESS' || stored.updatedAt !== expectedUpdatedAt) throw new ConditionFailedError();
+    if (stored?.status !== previous.status || stored.updatedAt !== previous.updatedAt) throw new ConditionFailedError();
     this.registrations.set(registration.registrationId, clone(registration));
   }
 
@@ -497,6 +512,7 @@ export function createWorld(config: Partial<Config> = {}): World {
     ids: { newId: () => randomUUID() },
     config: { ...defaultConfig, ...config },
     logger: new MemoryLogger(),
+    budget: { cleanup: (fn) => fn() },
   };
 }
 

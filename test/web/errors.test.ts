@@ -43,7 +43,13 @@ describe('explain', () => {
   it('AppSync’s own and unknown types still read well', () => {
     expect(explain(new ApiError('Unauthorized', 'UnauthorizedException')).title).toBe('Not signed in, or not allowed to do this.');
     expect(explain(new ApiError('down', 'NetworkError')).title).toBe('Cannot reach facegate.');
-    expect(explain(new ApiError('slow', 'THROTTLED'))).toEqual({ title: 'The request failed.', detail: 'THROTTLED: slow' });
+    expect(explain(new ApiError('slow', 'SomethingNew'))).toEqual({ title: 'The request failed.', detail: 'SomethingNew: slow' });
+  });
+
+  it('THROTTLED and UNAVAILABLE say nothing was kept and when to try again', () => {
+    expect(explain(new ApiError('busy', 'THROTTLED', { retryAfter: 2, service: 'Rekognition' })).detail).toBe('Nothing was changed. Try again in 2 seconds.');
+    expect(explain(new ApiError('slow', 'UNAVAILABLE', { retryAfter: 1 })).detail).toBe('Nothing was changed. Try again in 1 second.');
+    expect(explain(new ApiError('slow', 'UNAVAILABLE')).detail).toBe('Nothing was changed. Try again in a moment.');
   });
 });
 

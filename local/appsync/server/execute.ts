@@ -199,6 +199,8 @@ export interface RequestContext {
   variables: Record<string, unknown>;
   /** Errors a resolver appended while still returning data. */
   appended: GraphQLError[];
+  /** Resolver invocations this request may still make (resolverCountLimit); absent: no limit. */
+  resolversLeft?: number;
 }
 
 const isRoot = (info: GraphQLResolveInfo) => info.path.prev === undefined;
@@ -210,6 +212,10 @@ export function makeFieldResolver(loaded: LoadedSchema, runtime: ResolverRuntime
     if (!loaded.isAllowed(ctx.caller, typeName, fieldName)) throw notAuthorized(typeName, fieldName);
     if (!runtime.has(typeName, fieldName)) {
       return source !== null && typeof source === 'object' ? (source as Record<string, unknown>)[fieldName] : undefined;
+    }
+    if (ctx.resolversLeft !== undefined) {
+      if (ctx.resolversLeft <= 0) throw new AppSyncFieldError('The request invoked more resolvers than the API allows (resolverCountLimit).', 'ResolverCountLimitExceeded');
+      ctx.resolversLeft -= 1;
     }
     return runtime
       .resolve({

@@ -9,6 +9,7 @@ import type { LocalAuth } from '../auth';
 import { isUnauthorized, lowerCaseHeaders } from '../auth';
 import type { AuthMode, ResolverRuntime } from '../contract';
 import { fragmentsOf, makeFieldResolver, parseRequest, rootFields, runOperation, unalias, type AppSyncError } from './execute';
+import { limitErrors, resolverLimitOf, type RequestLimits } from './limits';
 import { RealtimeHub } from './realtime';
 import { loadSchema, type LoadedSchema } from './schema';
 
@@ -40,6 +41,8 @@ export interface AppSyncServerOptions {
    * Answer and return true, or return false for the server's 404.
    */
   otherRequests?: (req: IncomingMessage, res: ServerResponse) => boolean | Promise<boolean>;
+  /** AppSync's queryDepthLimit / resolverCountLimit for this API (./limits.ts); absent: AppSync's defaults. */
+  limits?: RequestLimits;
 }
 
 export interface AppSyncServer {
@@ -174,8 +177,16 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
       reply(res, 400, requestErrors([{ path: null, locations: null, message: `Subscriptions are served over the real-time endpoint (${REALTIME_PATH}).` }]));
       return;
     }
+    const rootType = operation.operation === 'mutation' ? 'Mutation' : 'Query';
+    const overLimits = limitErrors(operation, fragmentsOf(document), options.limits, (fieldName) => runtime.has(rootType, fieldName));
+    if (overLimits.length > 0) {
+      log(`http: refused over the API's limits: ${overLimits.map((e) => e.errorType).join(', ')}`);
+      reply(res, 400, requestErrors(overLimits));
+      return;
+    }
     const variables = (request.variables && typeof request.variables === 'object' ? request.variables : {}) as Record<string, unknown>;
-    const result = await runOperation(loaded, resolver, document, operationName, { caller, headers, variables, appended: [] });
+    const context = { caller, headers, variables, appended: [], ...(options.limits ? { resolversLeft: resolverLimitOf(options.limits) } : {}) };
+    const result = await runOperation(loaded, resolver, document, operationName, context);
     if (result.requestError) {
       reply(res, 400, requestErrors(result.errors));
       return;

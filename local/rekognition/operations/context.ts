@@ -19,12 +19,18 @@ export function requireCollection(ctx: Ctx, id: string): Collection {
   return c;
 }
 
-/** Loads and analyses the request's image; maps decode failures to InvalidImageFormatException. */
+/**
+ * Loads and analyses the request's image; maps decode failures to InvalidImageFormatException,
+ * and an image whose header declares more pixels than the decoder takes (a decompression bomb:
+ * a few hundred bytes declaring 30000×30000) to ImageTooLargeException, AWS's answer for an image
+ * whose size or resolution exceeds the limit.
+ */
 export async function analyzeImage(ctx: Ctx, image: unknown, opts: AnalyzeOptions, field = 'Image'): Promise<AnalyzeResult> {
   const bytes = await loadImage(image, field);
   try {
     return await ctx.pool.analyze(bytes, opts);
   } catch (e) {
+    if (e instanceof ImageDecodeError && /exceeds pixel limit/i.test(e.message)) throw new RekognitionError('ImageTooLargeException', 'Image size is too large.');
     if (e instanceof ImageDecodeError) throw new RekognitionError('InvalidImageFormatException', 'Request has invalid image format');
     throw e;
   }

@@ -5,6 +5,7 @@ import { SignatureV4 } from '@smithy/signature-v4';
 import { createLocalAuth, generateCognitoKeyPair, type LocalAuth } from '../../../local/appsync/auth';
 import type { FieldOutcome, FieldRequest, ResolverRuntime } from '../../../local/appsync/contract';
 import { startAppSyncServer, type AppSyncServer, type AppSyncServerOptions } from '../../../local/appsync/server';
+import type { RequestLimits } from '../../../local/appsync/server/limits';
 
 export const API_KEY = 'da2-localtestkey000000000000';
 export const IAM = { accessKeyId: 'AKIALOCALTEST0000001', secretAccessKey: 'local-secret-key/for+tests', accountId: '123456789012' };
@@ -32,7 +33,7 @@ export const progress = (registrationId: string, seq: number, extra: Record<stri
 /** Close enough to the project's resolvers for the server's purposes. */
 export class FakeRuntime implements ResolverRuntime {
   readonly calls: FieldRequest[] = [];
-  private readonly handlers: Record<string, (r: FieldRequest) => FieldOutcome | Promise<FieldOutcome>> = {
+  protected readonly handlers: Record<string, (r: FieldRequest) => FieldOutcome | Promise<FieldOutcome>> = {
     'Mutation.publishRegistrationProgress': (r) => ({ data: { ...(r.args.input as object) }, errors: [] }),
     'Subscription.onRegistrationProgress': (r) =>
       r.args.registrationId === 'forbidden'
@@ -108,9 +109,9 @@ export interface TestServer extends AppSyncServer {
 }
 
 export async function startTestServer(
-  options: { now?: () => Date; keepAliveIntervalMs?: number; maxBodyBytes?: number } & Pick<AppSyncServerOptions, 'otherRequests'> = {},
+  options: { now?: () => Date; keepAliveIntervalMs?: number; maxBodyBytes?: number; limits?: RequestLimits; runtime?: FakeRuntime } & Pick<AppSyncServerOptions, 'otherRequests'> = {},
 ): Promise<TestServer> {
-  const runtime = new FakeRuntime();
+  const runtime = options.runtime ?? new FakeRuntime();
   const auth = makeAuth(options.now);
   const logs: string[] = [];
   const server = await startAppSyncServer({
@@ -121,6 +122,7 @@ export async function startTestServer(
     keepAliveIntervalMs: options.keepAliveIntervalMs,
     maxBodyBytes: options.maxBodyBytes,
     ...(options.otherRequests ? { otherRequests: options.otherRequests } : {}),
+    ...(options.limits ? { limits: options.limits } : {}),
   });
   return { ...server, runtime, auth, logs };
 }

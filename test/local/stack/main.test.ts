@@ -29,6 +29,20 @@ describe('npm start', { timeout: 60_000 }, () => {
     }
   });
 
+  it('refuses a bad --faults spec (or FACEGATE_FAULTS) with the reason, exit code 2, before starting', () => {
+    const out = start('--faults', 'rekognition:IndexFace=throttle');
+    expect(out.status).toBe(2);
+    expect(out.stderr).toMatch(/--faults: fault "rekognition:IndexFace=throttle": unknown operation "IndexFace" for rekognition/);
+    const env = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'local/stack/main.ts'), '--data', dataDir], {
+      cwd: root,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, FACEGATE_FAULTS: 's3=slow' },
+    });
+    expect(env.status).toBe(2);
+    expect(env.stderr).toMatch(/"slow" is not a s3 error here/);
+  });
+
   it('does not call an address this machine lacks a port in use (it names the host)', () => {
     const out = start('--host', '10.255.255.1', '--port', '4999');
     expect(out.status).toBe(1);

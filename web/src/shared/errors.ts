@@ -39,6 +39,10 @@ export function atTimeFromNow(iso: unknown, now: Date = new Date()): string {
   return `at ${clock} (in ${minutes} minute${minutes === 1 ? '' : 's'})`;
 }
 
+/** "in 2 seconds" for THROTTLED / UNAVAILABLE's retryAfter (a number of seconds). */
+const secondsFromNow = (seconds: unknown): string =>
+  typeof seconds === 'number' && seconds > 0 ? `in ${Math.ceil(seconds)} second${Math.ceil(seconds) === 1 ? '' : 's'}` : 'in a moment';
+
 const which = (info: Record<string, unknown>): string => (info.field === 'idCard' || info.field === 'input.idCard' ? 'the ID card photo' : 'the photo');
 const capital = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
@@ -78,6 +82,9 @@ const MESSAGES: Record<ErrorType, (e: ApiError, now: Date) => Explanation> = {
     title: 'Too many failed attempts.',
     detail: `For your safety this user is locked for a while. Try again ${atTimeFromNow(e.errorInfo.retryAfter, now)}.`,
   }),
+  // Retryable: the same request may be sent again after errorInfo.retryAfter seconds (nothing was kept).
+  THROTTLED: (e) => ({ title: 'facegate is busy right now.', detail: `Nothing was changed. Try again ${secondsFromNow(e.errorInfo.retryAfter)}.` }),
+  UNAVAILABLE: (e) => ({ title: 'facegate could not finish in time.', detail: `Nothing was changed. Try again ${secondsFromNow(e.errorInfo.retryAfter)}.` }),
   CONFLICT: (e) => ({ title: 'This request clashed with another one.', detail: `${e.message}. Try again.` }),
   UNAUTHORIZED: () => ({ title: 'You are not allowed to do this.' }),
   INTERNAL: () => ({ title: 'Something went wrong on our side.', detail: 'Nothing was changed. Please try again.' }),
