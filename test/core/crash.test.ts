@@ -203,7 +203,7 @@ describe('a crash at any point of a flow', () => {
     world.clock.advance(world.config.pendingTtlSeconds + 1);
     await expect(register(world, cmd)).resolves.toMatchObject({ status: 'SUCCEEDED' });
     expect(world.records.registrations.get(cmd.registrationId)).toMatchObject({ status: 'SUCCEEDED', attempt: 2 });
-    expect(world.logger.lines.some((l) => l.message === 'took over an abandoned registration attempt')).toBe(true);
+    expect(world.logger.lines.some((l) => l.message === 'registration restarted')).toBe(true);
   });
 
   it("the takeover's own PENDING reservation is its to take, even if younger than the TTL", async () => {
