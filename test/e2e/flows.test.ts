@@ -10,7 +10,7 @@ import { ListFacesCommand, RekognitionClient } from '@aws-sdk/client-rekognition
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as op from '../../cli/operations';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, refusal, register, runCliOn, startTestStack, stopTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, photoVariantOf, refusal, register, runCliOn, startTestStack, stopTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the end-to-end flow tests (test/e2e/flows.test.ts)');
 
@@ -21,11 +21,13 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
   });
   afterAll(() => stopTestStack(t));
 
-  it('registers a person, and a subscription opened first receives every progress event in order', async () => {
+  // Phone-shaped photos throughout (issue 9): a 9:16 portrait selfie enrolls, a 3:4 one signs in,
+  // a 16:9 landscape photo of someone else is refused.
+  it('registers a person from a 9:16 portrait selfie, and a subscription opened first receives every progress event in order', async () => {
     const registrationId = randomUUID();
     const watch = watchProgress(t, registrationId);
     await watch.ready;
-    const result = await register(t, 'alice', PHOTOS.alice.enroll, registrationId);
+    const result = await register(t, 'alice', await photoVariantOf(t, PHOTOS.alice.enroll, '9:16 crop'), registrationId);
     expect(result).toMatchObject({ registrationId, userId: 'alice', kind: 'REGISTER', status: 'SUCCEEDED' });
     expect(result.faceId).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -47,14 +49,14 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
     expect(registration!.events.map((e) => [e.seq, e.step, e.status])).toEqual(events.map((e) => [e.seq, e.step, e.status]));
   });
 
-  it('authenticates with another photo of the same person', async () => {
-    const result = await authenticate(t, 'alice', PHOTOS.alice.other);
+  it('authenticates with another photo of the same person, 3:4 portrait', async () => {
+    const result = await authenticate(t, 'alice', await photoVariantOf(t, PHOTOS.alice.other, '3:4 pad'));
     expect(result.authenticated).toBe(true);
     expect(result.similarity).toBeGreaterThanOrEqual(t.stack.authThreshold.value);
   });
 
   it("refuses someone else's face with FACE_MISMATCH", async () => {
-    const error = await refusal(authenticate(t, 'alice', PHOTOS.bob.enroll));
+    const error = await refusal(authenticate(t, 'alice', await photoVariantOf(t, PHOTOS.bob.enroll, '16:9 pad')));
     expect(error.errorType).toBe('FACE_MISMATCH');
   });
 
@@ -75,7 +77,7 @@ describe.skipIf(!haveSharedFaces)('facegate end to end (local stack, real faces)
   });
 
   it('updates the photo of a registered user', async () => {
-    const s3Key = await upload(t, PHOTOS.alice.other);
+    const s3Key = await upload(t, await photoVariantOf(t, PHOTOS.alice.other, '9:16 pad'));
     const vars: op.UpdatePhotoVars = { input: { userId: 'alice', image: { s3Key }, registrationId: randomUUID() } };
     const { updatePhoto } = await t.client.request<op.UpdatePhotoData>(op.UPDATE_PHOTO, vars, t.app);
     expect(updatePhoto).toMatchObject({ userId: 'alice', kind: 'UPDATE_PHOTO', status: 'SUCCEEDED', removedFaceIds: [] });

@@ -19,7 +19,7 @@ import { GraphQLRequestError } from '../../cli/graphql';
 import * as op from '../../cli/operations';
 import { signInWithFace } from '../../cli/signin';
 import { loadSchema } from '../../local/appsync/server/schema';
-import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, runCliOn, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type TestStack } from './helpers';
+import { PHOTOS, authenticate, haveSharedFaces, photoPath, photoVariantOf, register, runCliOn, startTestStack, upload, warnIfNoSharedFaces, watchProgress, type Photo, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the face sign-in end-to-end tests (test/e2e/signin.test.ts)');
 
@@ -58,7 +58,8 @@ describe.skipIf(!haveSharedFaces)('face sign-in with Amplify JS v6 (local stack,
     const { userPool } = t.stack;
     cognito = new CognitoIdentityProviderClient({ region: userPool.region, endpoint: userPool.endpoint, credentials: t.stack.credentials });
     await Promise.all([
-      register(t, 'alice', PHOTOS.alice.enroll, randomUUID()),
+      // Phone-shaped photos (issue 9): alice enrolls with a 3:4 portrait and signs in with a 9:16 one.
+      photoVariantOf(t, PHOTOS.alice.enroll, '3:4 crop').then((portrait) => register(t, 'alice', portrait, randomUUID())),
       register(t, 'bob', PHOTOS.bob.enroll, randomUUID()),
       register(t, 'dave', PHOTOS.dave.enroll, randomUUID()),
     ]);
@@ -86,8 +87,9 @@ describe.skipIf(!haveSharedFaces)('face sign-in with Amplify JS v6 (local stack,
   });
 
   /** The client's part of a challenge: PUT the photo to the ticket with its headers; the answer is its key. */
-  async function uploadTo(challenge: Challenge, file: string): Promise<string> {
-    const response = await realFetch(challenge.uploadUrl!, { method: 'PUT', headers: JSON.parse(challenge.uploadHeaders!) as Record<string, string>, body: fs.readFileSync(photoPath(file)) });
+  async function uploadTo(challenge: Challenge, photo: Photo): Promise<string> {
+    const bytes = typeof photo === 'string' ? fs.readFileSync(photoPath(photo)) : photo.bytes;
+    const response = await realFetch(challenge.uploadUrl!, { method: 'PUT', headers: JSON.parse(challenge.uploadHeaders!) as Record<string, string>, body: new Uint8Array(bytes) });
     expect(response.ok).toBe(true);
     return challenge.uploadKey!;
   }
@@ -130,7 +132,7 @@ describe.skipIf(!haveSharedFaces)('face sign-in with Amplify JS v6 (local stack,
       maxAttempts: '3',
       USERNAME: 'alice',
     });
-    expect(await answer(await uploadTo(challenge, PHOTOS.alice.other))).toBeNull();
+    expect(await answer(await uploadTo(challenge, await photoVariantOf(t, PHOTOS.alice.other, '9:16 crop')))).toBeNull();
 
     const { tokens } = await fetchAuthSession();
     expect(tokens?.accessToken.payload).toMatchObject({ username: 'alice', token_use: 'access', client_id: t.stack.userPool.userPoolClientId });
