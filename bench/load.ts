@@ -26,6 +26,7 @@ import * as op from '../cli/operations';
 import { facesDir, haveFaces, identities, read } from './lib/faces';
 import { rssOf, startStackProcess, type StackProcess } from './lib/stack-process';
 import { quantile } from './lib/stats';
+import { distinctBytes, uploadBytes } from './lib/upload';
 
 const { values: args } = parseArgs({
   options: {
@@ -107,12 +108,8 @@ async function connect(): Promise<Target> {
 
 const t = await connect();
 
-async function upload(bytes: Buffer): Promise<string> {
-  const { createUploadUrl: ticket } = await t.client.request<op.CreateUploadUrlData>(op.CREATE_UPLOAD_URL, { input: { purpose: 'SELFIE', contentType: 'image/jpeg' } }, t.app);
-  const r = await fetch(ticket.url, { method: 'PUT', headers: JSON.parse(ticket.headers) as Record<string, string>, body: bytes });
-  if (!r.ok) throw new TransportError(`upload failed: HTTP ${r.status}`);
-  return ticket.key;
-}
+/** Every upload has bytes of its own (distinctBytes): the engine's image cache must not answer a repeated photo. */
+const upload = (bytes: Buffer): Promise<string> => uploadBytes(t.client, t.app, distinctBytes(bytes));
 
 const registerUser = async (userId: string, photo: Buffer, registrationId = randomUUID()) => {
   const vars: op.RegisterUserVars = { input: { userId, image: { s3Key: await upload(photo) }, registrationId } };

@@ -22,7 +22,7 @@ import * as op from '../cli/operations';
 import { startLocalStack } from '../local/stack/index';
 import { facesDir, haveFaces } from './lib/faces';
 import { summary } from './lib/stats';
-import { uploadBytes } from './lib/upload';
+import { distinctBytes, uploadBytes } from './lib/upload';
 
 const { values: args } = parseArgs({
   options: {
@@ -75,7 +75,7 @@ try {
   await records.createUser({ userId: claimedUserId.inactive, status: 'PENDING', faceIds: [], registrationId: 'timing-bench-pending', createdAt: now, updatedAt: now, version: 0 });
 
   const attempt = async (claim: Claim, probe: Buffer): Promise<{ ms: number; type: string }> => {
-    const s3Key = await uploadBytes(client, app, probe);
+    const s3Key = await uploadBytes(client, app, distinctBytes(probe));
     const start = performance.now();
     const type = await client.request<op.AuthenticateData>(op.AUTHENTICATE, { input: { userId: claimedUserId[claim], image: { s3Key } } } satisfies op.AuthenticateVars, app).then(
       () => 'ACCEPTED',
