@@ -54,11 +54,13 @@ async function decide(
   attempts: AuthAttempts | null,
   user: UserRecord | null,
 ): Promise<AuthenticationResult> {
-  const [detected, verified] = await Promise.all([
-    deps.faces.detectFaces(image.ref),
-    verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId)),
-  ]);
-  screenSingleFace(detected, authenticationPolicy(deps.config), 'image');
+  // Screening and the face check start together (the success path waits for the slower one), but
+  // a refusal of the photo itself is answered as soon as the screen decides: what the face check
+  // costs depends on what is enrolled, and the answer must not wait for it to show.
+  const verifying = verifyIdentity(deps, image.ref, user, () => deps.records.listFaces(userId));
+  verifying.catch(() => undefined); // not awaited when the screen refuses; it only reads
+  screenSingleFace(await deps.faces.detectFaces(image.ref), authenticationPolicy(deps.config), 'image');
+  const verified = await verifying;
 
   if (!verified) {
     await recordFailure(deps, userId, attempts);

@@ -75,6 +75,15 @@ describe('authenticate', () => {
     expect(world.records.attempts.get('u1')).toBeUndefined();
   });
 
+  it('answers a refusal of the photo itself without waiting for the face check, whose time depends on what is enrolled', async () => {
+    const world = createWorld();
+    await enrolled(world, 'u1', alice);
+    const search = vi.spyOn(world.faces, 'searchUsersByImage').mockReturnValue(new Promise(() => undefined)); // never answers
+    await expectError(attempt(world, 'u1', alice, bob), 'MULTIPLE_FACES');
+    await expectError(attempt(world, 'nobody'), 'NO_FACE');
+    expect(search).toHaveBeenCalledTimes(2); // started for the success path all the same
+  });
+
   it('locks out after repeated failures, for known and unknown users alike, then lets the user in again', async () => {
     const world = createWorld();
     await enrolled(world, 'u1', alice);

@@ -5,6 +5,7 @@
  * worker is free. Counted by the engine's model-pass counters.
  */
 import {
+  CompareFacesCommand,
   CreateCollectionCommand,
   DetectFacesCommand,
   IndexFacesCommand,
@@ -58,6 +59,14 @@ describe('model passes per image', () => {
       await cached.client.send(new DetectFacesCommand({ Image: { Bytes: faces[2]! }, Attributes: [...SCREEN] }));
       await cached.client.send(new SearchUsersByImageCommand({ CollectionId: 'c', Image: { Bytes: faces[2]! }, UserMatchThreshold: 99 }));
     })).toMatchObject({ decode: 1, detect: 1, descriptor: 1 });
+  });
+
+  it('CompareFaces analyses its target anew, so a comparison costs the same whether its target was just seen or not', async () => {
+    const compare = (source: Buffer, target: Buffer) => cached.client.send(new CompareFacesCommand({ SourceImage: { Bytes: source }, TargetImage: { Bytes: target } }));
+    await authenticate(cached, faces[0]!); // the selfie is cached, as in authenticate
+    // against itself (authenticate's comparison for an unknown user) and against another, cached, image
+    expect(await passesOf(cached, () => compare(faces[0]!, faces[0]!))).toMatchObject({ decode: 1, detect: 1, descriptor: 1 });
+    expect(await passesOf(cached, () => compare(faces[0]!, faces[1]!))).toMatchObject({ decode: 1, detect: 1, descriptor: 1 });
   });
 
   it('different bytes are different images', async () => {

@@ -84,6 +84,8 @@ export interface AnalyzeOptions {
   maxFaces?: number;
   /** only the largest `embedMax` faces get a descriptor (default: all returned faces). */
   embedMax?: number;
+  /** Analyse the image anew even when a worker has it cached (and do not cache it). */
+  fresh?: boolean;
 }
 
 export class DecodeError extends Error {}

@@ -33,10 +33,10 @@ try {
   const cache = new PreparedCache(cacheOptions);
   const run = async (job: Job) => {
     const before = { ...analyzer.passes };
-    let prepared = cache.get(job.key);
+    let prepared = job.opts.fresh ? undefined : cache.get(job.key);
     if (!prepared) {
       prepared = await analyzer.prepare(job.bytes);
-      cache.set(job.key, prepared);
+      if (!job.opts.fresh) cache.set(job.key, prepared);
     }
     let result;
     try {

@@ -17,10 +17,13 @@ export const DetectFaces: Operation = async (ctx, body) => {
 export const CompareFaces: Operation = async (ctx, body) => {
   const min = threshold(body, 'SimilarityThreshold', 80);
   const filter = oneOf(body, 'QualityFilter', QUALITY_FILTERS, 'NONE');
-  // both images at once: with two workers they are analysed in parallel
+  // Both images at once: with two workers they are analysed in parallel. The target is analysed
+  // anew, as Rekognition does every call: what a comparison costs must not depend on whether its
+  // target was seen a moment ago (authenticate compares an unknown user's selfie with itself
+  // where a known user's is compared with an enrolled image, and the two must take equal time).
   const [src, tgt] = await Promise.all([
     analyzeImage(ctx, body.SourceImage, { attributes: [], embed: true, maxFaces: 1 }, 'SourceImage'),
-    analyzeImage(ctx, body.TargetImage, { attributes: [], embed: true, maxFaces: MAX_DETECTED }, 'TargetImage'),
+    analyzeImage(ctx, body.TargetImage, { attributes: [], embed: true, maxFaces: MAX_DETECTED, fresh: true }, 'TargetImage'),
   ]);
   const s = largestFace(src);
   if (qualityReasons(s, src.width, filter).length > 0) throw invalidParameter('The source image face does not meet the quality filter.');
