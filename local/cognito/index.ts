@@ -9,12 +9,12 @@
  * `<dataDir>/users.json`.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { KeyInput } from '../appsync/auth';
 import { CustomAuth, type CustomAuthTriggers } from './custom-auth';
 import { createHandler, type AdminCredentials } from './server';
 import { UserStore } from './store';
 import { Tokens } from './tokens';
+import { listen } from '../listen';
 
 export type { CustomAuthTriggers } from './custom-auth';
 export type { AdminCredentials } from './server';
@@ -81,14 +81,7 @@ export async function startCognitoServer(options: CognitoServerOptions): Promise
   );
   server.keepAliveTimeout = 5000;
   const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,

@@ -8,10 +8,10 @@
  * presigned URLs were signed for the proxy's address).
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { FaultPlan, Service } from './spec';
 import { errorNameOf } from './spec';
 import { errorResponse, operationOf } from './wire';
+import { listen } from '../listen';
 
 export interface FaultProxy {
   url: string;
@@ -107,14 +107,7 @@ export async function startFaultProxy({ service, upstream, host, plan, log = () 
     });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const port = await listen(server, 0, host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,

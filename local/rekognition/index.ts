@@ -7,7 +7,8 @@ import http from 'node:http';
 import { ModelPool, defaultPoolSize } from './model/pool';
 import type { PreparedCacheOptions } from './model/prepared-cache';
 import type { ModelPasses } from './model/types';
-import { createHandler, listen, type Logger } from './server';
+import { listen } from '../listen';
+import { createHandler, type Logger } from './server';
 import { Store } from './store';
 import type { VectorIndexOptions } from './search';
 
@@ -59,7 +60,8 @@ export async function startRekognitionServer(opts: RekognitionServerOptions): Pr
   }
   const server = http.createServer(createHandler({ store, pool }, log));
   server.keepAliveTimeout = 5000;
-  const url = await listen(server, opts.port ?? 0, opts.host ?? '127.0.0.1');
+  const host = opts.host ?? '127.0.0.1';
+  const url = `http://${host}:${await listen(server, opts.port ?? 0, host)}`;
   const port = Number(new URL(url).port);
   let closing: Promise<void> | undefined;
   return {

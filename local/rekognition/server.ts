@@ -1,6 +1,5 @@
 /** The HTTP front: JSON 1.1 framing, dispatch by X-Amz-Target, one log line per request. */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { OPERATIONS, type Ctx } from './operations/index';
 import { CONTENT_TYPE, errorBody, RekognitionError, TARGET_PREFIX } from './protocol';
 
@@ -63,13 +62,3 @@ export function createHandler(ctx: Ctx, log: Logger): http.RequestListener {
   };
 }
 
-export function listen(server: http.Server, port: number, host: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      const a = server.address() as AddressInfo;
-      resolve(`http://${host}:${a.port}`);
-    });
-  });
-}

@@ -379,7 +379,8 @@ const handlerOf =
     handler(payload as StepEvent);
 
 /** Sets variables on process.env (and removes `unset`); returns the undo. */
-function applyEnv(values: Record<string, string>, unset: string[] = []): () => void {
+/** Sets environment variables (and unsets `unset`); returns what puts them back as they were. */
+export function applyEnv(values: Record<string, string>, unset: string[] = []): () => void {
   const previous = new Map<string, string | undefined>();
   for (const name of [...Object.keys(values), ...unset]) previous.set(name, process.env[name]);
   for (const name of unset) delete process.env[name];

@@ -8,9 +8,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { AddressInfo } from 'node:net';
 import dynalite from 'dynalite';
 import S3rver from 's3rver';
+import { listen } from '../listen';
 
 export interface RunningService {
   url: string;
@@ -21,14 +21,7 @@ export interface RunningService {
 /** dynalite on `path` (a LevelDB directory; in memory without one). Tables leave CREATING at once. */
 export async function startDynamoDb(opts: { path?: string; host: string; port?: number }): Promise<RunningService> {
   const server = dynalite({ ...(opts.path ? { path: opts.path } : {}), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port ?? 0, opts.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, opts.port ?? 0, opts.host);
   let closing: Promise<void> | undefined;
   return {
     url: `http://${opts.host}:${port}`,

@@ -5,11 +5,11 @@
  * given (README: staged photos are deleted once decided).
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../../cli/graphql';
 import * as op from '../../cli/operations';
-import { PHOTOS, contents, haveSharedFaces, startTestStack, upload, warnIfNoSharedFaces, type TestStack } from './helpers';
+import { applyEnv } from '../../local/stack/index';
+import { PHOTOS, contents, haveSharedFaces, startTestStack, stopTestStack, upload, warnIfNoSharedFaces, type TestStack } from './helpers';
 
 warnIfNoSharedFaces('the concurrent registration tests (test/e2e/concurrency.test.ts)');
 
@@ -18,19 +18,15 @@ warnIfNoSharedFaces('the concurrent registration tests (test/e2e/concurrency.tes
 // their uploads for a retry). This file is about races, not budgets: give each step all the time
 // it needs.
 const ENV = { FACEGATE_STEP_BUDGET_MS: '300000', FACEGATE_AWS_REQUEST_TIMEOUT_MS: '300000' };
-const previousEnv = Object.fromEntries(Object.keys(ENV).map((k) => [k, process.env[k]]));
+let restoreEnv: (() => void) | undefined;
 let t: TestStack;
 beforeAll(async () => {
-  Object.assign(process.env, ENV);
+  restoreEnv = applyEnv(ENV);
   t = await startTestStack();
 }, 60_000);
 afterAll(async () => {
-  await t?.stack.close();
-  if (t) fs.rmSync(t.dataDir, { recursive: true, force: true });
-  for (const [k, v] of Object.entries(previousEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  await stopTestStack(t);
+  restoreEnv?.();
 });
 
 const tally = (outcomes: string[]) => outcomes.reduce<Record<string, number>>((n, o) => ({ ...n, [o]: (n[o] ?? 0) + 1 }), {});

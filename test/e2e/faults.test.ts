@@ -17,12 +17,14 @@ import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GraphQLRequestError } from '../../cli/graphql';
 import * as op from '../../cli/operations';
+import { applyEnv } from '../../local/stack/index';
 import {
   PHOTOS,
   contents,
   haveSharedFaces,
   refusal,
   startTestStack,
+  stopTestStack,
   upload,
   warnIfNoSharedFaces,
   withoutRegistrations,
@@ -44,20 +46,16 @@ const ENV = {
 /** Held far longer than the budget: the client gives up first, so the call never arrives. */
 const SLOW = 'slow:60000';
 
-const previousEnv = Object.fromEntries(Object.keys(ENV).map((k) => [k, process.env[k]]));
+let restoreEnv: (() => void) | undefined;
 let t: TestStack;
 
 beforeAll(async () => {
-  Object.assign(process.env, ENV);
+  restoreEnv = applyEnv(ENV);
   t = await startTestStack(undefined, { faults: '' });
 }, 60_000);
 afterAll(async () => {
-  await t?.stack.close();
-  if (t) fs.rmSync(t.dataDir, { recursive: true, force: true });
-  for (const [k, v] of Object.entries(previousEnv)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
+  await stopTestStack(t);
+  restoreEnv?.();
 });
 
 /**

@@ -3,7 +3,6 @@
  * /graphql/realtime on one HTTP server.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { getOperationAST } from 'graphql';
 import type { LocalAuth } from '../auth';
 import { isUnauthorized, lowerCaseHeaders } from '../auth';
@@ -12,6 +11,7 @@ import { fragmentsOf, makeFieldResolver, parseRequest, rootFields, runOperation,
 import { limitErrors, resolverLimitOf, type RequestLimits } from './limits';
 import { RealtimeHub } from './realtime';
 import { loadSchema, type LoadedSchema } from './schema';
+import { listen } from '../../listen';
 
 export { loadSchema, DEFAULT_SCHEMA_PATH, type LoadedSchema, type AuthRule } from './schema';
 export { matchesFilter, validateFilter, FILTER_OPERATORS } from './filters';
@@ -219,14 +219,7 @@ export async function startAppSyncServer(options: AppSyncServerOptions): Promise
     hub.wss.handleUpgrade(req, socket, head, (ws) => hub.accept(req, ws, url));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, options.port ?? 0, host);
   const authority = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     graphqlUrl: `http://${authority}${GRAPHQL_PATH}`,
