@@ -140,9 +140,9 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
   it('registers through the camera and shows every progress step live, as the subscription delivered it', async () => {
     await page.goto(`${base}#/register`);
     await page.getByLabel('User ID').fill('alice');
-    await page.getByRole('button', { name: 'Use the camera' }).click();
-    await page.getByRole('button', { name: 'Take the photo' }).click();
-    await expect.poll(() => page.getByRole('img', { name: 'Your selfie (chosen)' }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(640);
+    await page.getByRole('button', { name: 'Use the camera', exact: true }).click();
+    await page.getByRole('button', { name: 'Take the photo', exact: true }).click();
+    await expect.poll(() => page.getByRole('img', { name: 'Your selfie (chosen)', exact: true }).evaluate((img: HTMLImageElement) => img.naturalWidth)).toBe(640);
     await page.getByRole('button', { name: 'Register', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Registered alice.' }).waitFor();
 
@@ -150,7 +150,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     const { registration } = await t.client.request<op.RegistrationData>(op.REGISTRATION, { registrationId }, t.app);
     expect(registration).toMatchObject({ userId: 'alice', status: 'SUCCEEDED' });
     const stored = registration!.events.map((e) => [String(e.seq), e.step, e.status]);
-    const shown = await page.getByRole('list', { name: 'Registration progress' }).locator('li').evaluateAll((items) =>
+    const shown = await page.getByRole('list', { name: 'Registration progress', exact: true }).locator('li').evaluateAll((items) =>
       items.map((li) => [(li as HTMLElement).dataset.seq, (li as HTMLElement).dataset.step, (li as HTMLElement).dataset.status]),
     );
     // Every step the registration went through is on the page, in order…
@@ -192,7 +192,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
   async function signIn(userId: string, file: string) {
     await page.getByLabel('User ID').fill(userId);
     await chooseFile('Your selfie', file);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   }
 
   /** The "not accepted" notice after answer `answered`, as the page shows it (its text, with the user ID nowhere in it). */
@@ -205,7 +205,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
   it('signs in with the face through Cognito (Amplify custom auth), using the keyboard only: who, and until when', async () => {
     await page.goto('about:blank');
     await page.goto(`${base}#/sign-in`);
-    await page.getByRole('heading', { name: 'Sign in with your face' }).waitFor();
+    await page.getByRole('heading', { name: 'Sign in with your face', exact: true }).waitFor();
     cognitoCalls.length = 0;
     await page.keyboard.press('Tab');
     expect(await focused()).toMatchObject({ tag: 'A', text: 'Skip to content' });
@@ -221,7 +221,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     const chooser = page.waitForEvent('filechooser');
     await page.keyboard.press('Space');
     await (await chooser).setFiles(photoPath(PHOTOS.alice.other));
-    await page.getByRole('img', { name: 'Your selfie (chosen)' }).waitFor();
+    await page.getByRole('img', { name: 'Your selfie (chosen)', exact: true }).waitFor();
     expect(await focused()).toMatchObject({ tag: 'INPUT' }); // still on the file input
     await page.keyboard.press('Tab'); // → Remove
     await page.keyboard.press('Tab'); // → Sign in
@@ -244,15 +244,15 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
   });
 
   it("shows my account (me) and updates my photo with its steps live, on a subscription made with my own token", async () => {
-    await page.getByRole('link', { name: 'Go to my account' }).click();
-    await page.getByRole('heading', { name: 'My account' }).waitFor();
+    await page.getByRole('link', { name: 'Go to my account', exact: true }).click();
+    await page.getByRole('heading', { name: 'My account', exact: true }).waitFor();
     await expect.poll(() => page.getByTestId('faces').textContent().catch(() => null)).toBe('1');
     expect(await page.getByTestId('status').textContent()).toBe('ACTIVE');
     await shot('account');
     await checkPhone('account');
 
     await chooseFile('Your new selfie', PHOTOS.alice.other);
-    await page.getByRole('button', { name: 'Update my photo' }).click();
+    await page.getByRole('button', { name: 'Update my photo', exact: true }).click();
     await page.getByRole('status').filter({ hasText: 'Your photo was updated.' }).waitFor();
     const registrationId = (await page.getByTestId('registration-id').textContent())!;
     const { registration } = await t.client.request<op.RegistrationData>(op.REGISTRATION, { registrationId }, t.app);
@@ -274,7 +274,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
 
   it('signs out (Amplify signOut revokes the token)', async () => {
     cognitoCalls.length = 0;
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByText('You are not signed in.').waitFor();
     expect(await page.getByTestId('signed-in-as').count()).toBe(0);
     expect(cognitoCalls).toEqual(['RevokeToken']);
@@ -290,14 +290,14 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     expect(refusalText).toContain('The face was not accepted (photo 1 of 3).');
     expect(refusalText).toContain('2 more tries in this sign-in');
     // The waiting challenge takes a new photo.
-    expect(await page.getByRole('img', { name: 'Your selfie (chosen)' }).count()).toBe(0);
+    expect(await page.getByRole('img', { name: 'Your selfie (chosen)', exact: true }).count()).toBe(0);
     await shot('sign-in-not-accepted');
     await checkPhone('sign-in-not-accepted');
     await chooseFile('Your selfie', PHOTOS.bob.other);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect(await notAccepted(2)).toContain('1 more try in this sign-in');
     await chooseFile('Your selfie', PHOTOS.carol.enroll);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const failed = page.getByRole('alert').filter({ hasText: 'Not signed in: the face was not accepted.' });
     await failed.waitFor();
     expect(await failed.getAttribute('data-error-type')).toBe('FACE_MISMATCH');
@@ -312,10 +312,10 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await page.goto('about:blank');
     await page.goto(`${base}#/sign-in`);
     await page.getByLabel('User ID').fill('nobody');
-    await page.getByRole('button', { name: 'Use the camera' }).click();
-    await page.getByRole('button', { name: 'Take the photo' }).click();
-    await page.getByRole('img', { name: 'Your selfie (chosen)' }).waitFor();
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Use the camera', exact: true }).click();
+    await page.getByRole('button', { name: 'Take the photo', exact: true }).click();
+    await page.getByRole('img', { name: 'Your selfie (chosen)', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     expect(await notAccepted(1)).toBe(refusalText);
   });
 
@@ -326,7 +326,7 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await signIn('alice', PHOTOS.bob.enroll);
     await notAccepted(1);
     await chooseFile('Your selfie', PHOTOS.bob.other);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     const locked = page.getByRole('alert').filter({ hasText: 'Too many failed attempts.' });
     await locked.waitFor();
     expect(await locked.getAttribute('data-error-type')).toBe('LOCKED_OUT');
@@ -392,8 +392,8 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
     await shot('admin-users');
     await checkPhone('admin-users');
 
-    await row.getByRole('link', { name: 'alice' }).click();
-    await page.getByRole('heading', { name: 'Enrolled faces (2)' }).waitFor();
+    await row.getByRole('link', { name: 'alice', exact: true }).click();
+    await page.getByRole('heading', { name: 'Enrolled faces (2)', exact: true }).waitFor();
     const images = page.locator('figure.face img');
     await expect.poll(() => images.evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length)).toBe(2);
     for (const src of await images.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).src))) {
@@ -412,9 +412,9 @@ describe.skipIf(!haveChromium || !haveSharedFaces)('the web app in Chromium (fak
   });
 
   it('admin console: searches by face', async () => {
-    await page.getByRole('link', { name: 'Search by face' }).click();
+    await page.getByRole('link', { name: 'Search by face', exact: true }).click();
     await chooseFile('Face to look for', PHOTOS.alice.enroll);
-    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
     const match = page.locator('ol.matches li[data-user="alice"]').first();
     await match.waitFor();
     expect(await match.textContent()).toMatch(/similarity \d+\.\d{2} %/);
