@@ -2,9 +2,9 @@
  * The HTTP front: JSON 1.1 framing, dispatch by X-Amz-Target, SigV4 on the admin operations,
  * CORS for browsers (Amplify in a web app calls it cross-origin), one log line per request.
  */
-import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { lowerCaseHeaders, verifySigV4 } from '../appsync/auth';
+import { parseJsonObject, readBody, sendJson, targetOperation } from '../aws-json';
 import { ADMIN_OPERATIONS, PUBLIC_OPERATIONS, type OperationContext } from './operations';
 import { CONTENT_TYPE, CognitoError, errorBody, TARGET_PREFIX, type ErrorName } from './protocol';
 
@@ -24,33 +24,12 @@ const CORS_HEADERS: Record<string, string> = {
   'access-control-max-age': '86400',
 };
 
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size <= MAX_BODY) chunks.push(c);
-    });
-    req.on('end', () => resolve(size > MAX_BODY ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 export function createHandler(ctx: OperationContext, options: { region: string; admin?: AdminCredentials; log: (line: string) => void }): http.RequestListener {
   return (req, res) => {
     const started = performance.now();
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const op = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : target || '-';
+    const { target, op, ours } = targetOperation(req, TARGET_PREFIX);
     const send = (status: number, body: string, errorType?: string) => {
-      res.writeHead(status, {
-        ...CORS_HEADERS,
-        'content-type': CONTENT_TYPE,
-        'content-length': Buffer.byteLength(body),
-        'x-amzn-requestid': randomUUID(),
-        ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
-      });
-      res.end(body);
+      sendJson(res, status, body, { contentType: CONTENT_TYPE, errorType, headers: CORS_HEADERS });
       options.log(`${op} ${status}${errorType ? ` ${errorType}` : ''} ${Math.round(performance.now() - started)}ms`);
     };
     if (req.method === 'OPTIONS') {
@@ -63,18 +42,13 @@ export function createHandler(ctx: OperationContext, options: { region: string; 
       const publicOp = Object.hasOwn(PUBLIC_OPERATIONS, op) ? PUBLIC_OPERATIONS[op] : undefined;
       const adminOp = Object.hasOwn(ADMIN_OPERATIONS, op) ? ADMIN_OPERATIONS[op] : undefined;
       const handler = publicOp ?? adminOp;
-      if (!target.startsWith(TARGET_PREFIX) || !handler) throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
-      const raw = await readBody(req);
+      if (!ours || !handler) throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
+      const raw = await readBody(req, MAX_BODY);
       if (raw === undefined) throw new CognitoError('SerializationException', 'Request is too large.');
-      if (adminOp && options.admin) await checkSignature(req, raw, options.region, options.admin);
-      let body: unknown;
-      try {
-        body = raw.length ? JSON.parse(raw) : {};
-      } catch {
-        throw new CognitoError('SerializationException', 'Request body is not valid JSON');
-      }
-      if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new CognitoError('SerializationException', 'Request body must be a JSON object');
-      send(200, JSON.stringify(await handler(ctx, body as Record<string, unknown>)));
+      if (adminOp && options.admin) await checkSignature(req, raw.toString('utf8'), options.region, options.admin);
+      const parsed = parseJsonObject(raw);
+      if ('invalid' in parsed) throw new CognitoError('SerializationException', parsed.invalid);
+      send(200, JSON.stringify(await handler(ctx, parsed.body)));
     })().catch((e: unknown) => {
       const err = e instanceof CognitoError ? e : new CognitoError('InternalErrorException', 'Internal server error');
       if (!(e instanceof CognitoError)) options.log(`${op} internal error: ${(e as Error).stack ?? String(e)}`);
