@@ -293,7 +293,13 @@ function soakReport(from: number, to: number) {
   const my = samples.reduce((a, s) => a + s.rss, 0) / n;
   const slope = samples.reduce((a, s) => a + (s.at - mx) * (s.rss - my), 0) / samples.reduce((a, s) => a + (s.at - mx) ** 2, 0);
   const rs = samples.map((s) => s.rss);
+  const minutes: string[] = [];
+  for (let m = from; m < to - 30; m += 60) {
+    const inMinute = samples.filter((s) => s.at >= m && s.at < m + 60).map((s) => s.rss);
+    if (inMinute.length) minutes.push((median(inMinute) / 2 ** 20).toFixed(0));
+  }
   console.log(`  RSS over the soak: first minute median ${mb(median(first))}, last minute median ${mb(median(last))} (${(((median(last) - median(first)) / median(first)) * 100).toFixed(1)} %), min ${mb(Math.min(...rs))}, max ${mb(Math.max(...rs))}; slope ${((slope * 60) / 2 ** 20).toFixed(2)} MB/min over ${n} samples every ${RSS_EVERY_S} s`);
+  console.log(`  RSS median of each minute (MB): ${minutes.join(' ')}`);
 }
 
 let people: Awaited<ReturnType<typeof cast>> | undefined;
