@@ -28,10 +28,10 @@ export function readBody(req: http.IncomingMessage, maxBytes: number): Promise<B
 }
 
 /** The body as a JSON object (empty means `{}`), or the SerializationException message saying why it is not one. */
-export function parseJsonObject(raw: Buffer): { body: Record<string, unknown> } | { invalid: string } {
+export function parseJsonObject(text: string): { body: Record<string, unknown> } | { invalid: string } {
   let body: unknown;
   try {
-    body = raw.length ? JSON.parse(raw.toString('utf8')) : {};
+    body = text.length ? JSON.parse(text) : {};
   } catch {
     return { invalid: 'Request body is not valid JSON' };
   }

@@ -45,8 +45,9 @@ export function createHandler(ctx: OperationContext, options: { region: string; 
       if (!ours || !handler) throw new CognitoError('UnknownOperationException', `Unknown operation ${target}`);
       const raw = await readBody(req, MAX_BODY);
       if (raw === undefined) throw new CognitoError('SerializationException', 'Request is too large.');
-      if (adminOp && options.admin) await checkSignature(req, raw.toString('utf8'), options.region, options.admin);
-      const parsed = parseJsonObject(raw);
+      const text = raw.toString('utf8');
+      if (adminOp && options.admin) await checkSignature(req, text, options.region, options.admin);
+      const parsed = parseJsonObject(text);
       if ('invalid' in parsed) throw new CognitoError('SerializationException', parsed.invalid);
       send(200, JSON.stringify(await handler(ctx, parsed.body)));
     })().catch((e: unknown) => {

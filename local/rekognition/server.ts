@@ -28,7 +28,7 @@ export function createHandler(ctx: Ctx, log: Logger): http.RequestListener {
       if (!ours || !handler) throw new RekognitionError('UnknownOperationException', `Unknown operation ${target}`);
       const raw = await readBody(req, MAX_BODY);
       if (raw === undefined) throw new RekognitionError('ImageTooLargeException', 'Request is too large.');
-      const parsed = parseJsonObject(raw);
+      const parsed = parseJsonObject(raw.toString('utf8'));
       if ('invalid' in parsed) throw new RekognitionError('SerializationException', parsed.invalid);
       send(200, JSON.stringify(await handler(ctx, parsed.body)));
     })().catch(fail);
