@@ -24,6 +24,8 @@ export interface DoctorFlags {
   table?: string;
   bucket?: string;
   collection?: string;
+  /** Against AWS: the end users' pool (output EndUserPoolId), whose accounts are then checked too. */
+  userPool?: string;
   region?: string;
   /** The pending TTL in seconds (default FACEGATE_PENDING_TTL_SECONDS, else the flows' default). */
   ttl?: string;
@@ -39,8 +41,8 @@ export interface DoctorTarget {
   collectionId: string;
   /** Local only: the stand-ins' URLs and the stack's key pair. */
   endpoints?: { dynamodb: string; s3: string; rekognition: string };
-  /** Local only: the end users' pool, whose accounts a repair that erases a profile closes. */
-  userPool?: { endpoint: string; userPoolId: string };
+  /** The end users' pool: its accounts are checked, and a repair that erases a profile closes one (no endpoint: AWS's). */
+  userPool?: { endpoint?: string; userPoolId: string };
   credentials?: { accessKeyId: string; secretAccessKey: string };
   source: string;
 }
@@ -61,7 +63,8 @@ export function resolveDoctorTarget(flags: DoctorFlags, env: Record<string, stri
     if (!table || !bucket || !collection) throw new UsageError('against AWS, doctor needs all of --table, --bucket and --collection (the stack outputs TableName, BucketName, CollectionId)');
     const region = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
     if (!region) throw new UsageError('against AWS, doctor needs --region (or AWS_REGION)');
-    return { kind: 'aws', region, tableName: table, bucketName: bucket, collectionId: collection, source: `AWS ${region}` };
+    const userPoolId = flags.userPool ?? env.FACEGATE_USER_POOL;
+    return { kind: 'aws', region, tableName: table, bucketName: bucket, collectionId: collection, ...(userPoolId ? { userPool: { userPoolId } } : {}), source: `AWS ${region}` };
   }
   const { info, file } = readLocalInfo(flags.data, env, cwd);
   const { endpoints, region, tableName, bucketName, collectionId, credentials } = info;
@@ -81,10 +84,10 @@ export function resolveDoctorTarget(flags: DoctorFlags, env: Record<string, stri
   };
 }
 
-/** Against AWS the doctor only reads: closing an account is a repair, and repairs are refused there. */
-const readOnlyDirectory: UserDirectory = {
-  ensureUser: () => Promise.reject(new Error('the doctor does not open sign-in accounts')),
-  deleteUser: () => Promise.reject(new Error('the doctor is read-only against AWS')),
+/** Without a user pool there are no accounts to check or close. */
+const noDirectory: UserDirectory = {
+  ensureUser: () => Promise.reject(new Error('no user pool given: the doctor cannot open sign-in accounts')),
+  deleteUser: () => Promise.reject(new Error('no user pool given: the doctor cannot close sign-in accounts')),
 };
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -101,7 +104,7 @@ export function doctorDeps(target: DoctorTarget, env: Record<string, string | un
     // s3rver: path-style, and no default checksums (it stores such bodies corrupted).
     ...(endpoints ? { endpoint: endpoints.s3, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' } : {}),
   });
-  const cognito = target.userPool ? new CognitoIdentityProviderClient({ ...common, endpoint: target.userPool.endpoint }) : undefined;
+  const cognito = target.userPool ? new CognitoIdentityProviderClient({ ...common, ...(target.userPool.endpoint ? { endpoint: target.userPool.endpoint } : {}) }) : undefined;
   const clock = { now: () => new Date() };
   const deps: DoctorDeps = {
     faces: new RekognitionFaceEngine({ client: rekognition, collectionId: target.collectionId, bucket: target.bucketName }),
@@ -121,7 +124,7 @@ export function doctorDeps(target: DoctorTarget, env: Record<string, string | un
     logger: silent,
     // No invocation budget around the doctor: its calls are not limited, repairs included.
     budget: new InvocationBudget(config.cleanupGraceMs),
-    directory: cognito && target.userPool ? new CognitoUserDirectory({ client: cognito, userPoolId: target.userPool.userPoolId }) : readOnlyDirectory,
+    directory: cognito && target.userPool ? new CognitoUserDirectory({ client: cognito, userPoolId: target.userPool.userPoolId }) : noDirectory,
   };
   return {
     deps,
@@ -167,7 +170,7 @@ export async function doctorCommand(flags: DoctorFlags, io: Io): Promise<number>
 function printReport(report: DoctorReport, target: DoctorTarget, ttl: number, io: Io): void {
   const { census: c, found } = report;
   io.out(`facegate doctor: ${target.kind === 'local' ? `local stack (${target.source})` : target.source}: table ${target.tableName}, bucket ${target.bucketName}, collection ${target.collectionId}`);
-  io.out(`  collection: ${c.faces} faces, ${c.rekognitionUsers} users · bucket: ${c.images} enrolled images · table: ${c.profiles} profiles, ${c.faceRecords} face records, ${c.registrations} registrations`);
+  io.out(`  collection: ${c.faces} faces, ${c.rekognitionUsers} users · bucket: ${c.images} enrolled images · table: ${c.profiles} profiles, ${c.faceRecords} face records, ${c.registrations} registrations${c.accounts !== undefined ? ` · user pool: ${c.accounts} accounts` : ' · user pool: not checked'}`);
   for (const r of found.inFlight) io.out(`  in flight, left alone (pending TTL ${ttl} s): ${r.userId} (registration ${r.registrationId}, since ${r.since})`);
   for (const f of found.findings) io.out(describe(f));
   if (report.repairs) {

@@ -52,6 +52,7 @@ Target (default: the local stack started by \`npm start\`):
 Doctor (talks to the stores directly; the local stack by default, via DIR/local.json):
   --table T --bucket B --collection C   check a deployed stack instead (read-only; default
   --region R                            credentials; FACEGATE_TABLE, _BUCKET, _COLLECTION)
+  --user-pool ID          and its end users' pool (output EndUserPoolId; FACEGATE_USER_POOL)
   --ttl SECONDS           registrations younger than this are in flight and left alone
                           (default FACEGATE_PENDING_TTL_SECONDS, else 600)
   Exit codes: 0 nothing (left) to repair, 1 findings remain, 2 usage, 3 unreachable.
@@ -95,6 +96,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         'api-key': { type: 'string' },
         'admin-token': { type: 'string' },
         'user-pool-client-id': { type: 'string' },
+        'user-pool': { type: 'string' },
         region: { type: 'string' },
         'registration-id': { type: 'string' },
         properties: { type: 'string' },
@@ -135,7 +137,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (command === 'doctor') {
       const optional = (name: 'data' | 'table' | 'bucket' | 'collection' | 'region' | 'ttl') => (values[name] !== undefined ? { [name]: values[name] } : {});
       return await doctorCommand(
-        { repair: values.repair === true, json: flags.json, ...optional('data'), ...optional('table'), ...optional('bucket'), ...optional('collection'), ...optional('region'), ...optional('ttl') },
+        { repair: values.repair === true, json: flags.json, ...optional('data'), ...optional('table'), ...optional('bucket'), ...optional('collection'), ...optional('region'), ...optional('ttl'), ...(values['user-pool'] !== undefined ? { userPool: values['user-pool'] } : {}) },
         io,
       );
     }

@@ -292,6 +292,11 @@ export interface RecordInventory {
   scan(nextToken?: string): Promise<Page<TableItem>>;
 }
 
+export interface DirectoryInventory {
+  /** ListUsers of the end users' pool: the accounts' usernames (= userIds). */
+  listAccounts(nextToken?: string): Promise<Page<string>>;
+}
+
 export interface ImageInventory {
   /** ListObjectsV2 under `prefix`. */
   list(prefix: string, nextToken?: string): Promise<Page<ObjectSummary>>;

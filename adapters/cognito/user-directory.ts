@@ -13,9 +13,10 @@ import {
   AdminDeleteUserCommand,
   AdminGetUserCommand,
   AdminSetUserPasswordCommand,
+  ListUsersCommand,
   type CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import type { UserDirectory } from '../../core/ports';
+import type { DirectoryInventory, Page, UserDirectory } from '../../core/ports';
 
 export interface CognitoUserDirectoryOptions {
   client: CognitoIdentityProviderClient;
@@ -27,7 +28,7 @@ const nameOf = (e: unknown): string | undefined => (typeof e === 'object' && e !
 /** Satisfies any password policy (upper, lower, digit, symbol, ≥ 12) and is thrown away. */
 const unusablePassword = (): string => `${randomBytes(32).toString('base64url')}Aa1!`;
 
-export class CognitoUserDirectory implements UserDirectory {
+export class CognitoUserDirectory implements UserDirectory, DirectoryInventory {
   private readonly client: CognitoIdentityProviderClient;
   private readonly userPoolId: string;
 
@@ -65,6 +66,14 @@ export class CognitoUserDirectory implements UserDirectory {
     } catch (e) {
       if (nameOf(e) !== 'UserNotFoundException') throw e;
     }
+  }
+
+  /** ListUsers, 60 (Cognito's most) at a time, usernames only. */
+  async listAccounts(nextToken?: string): Promise<Page<string>> {
+    const page = await this.client.send(
+      new ListUsersCommand({ UserPoolId: this.userPoolId, Limit: 60, ...(nextToken ? { PaginationToken: nextToken } : {}) }),
+    );
+    return { items: (page.Users ?? []).flatMap((u) => (u.Username ? [u.Username] : [])), ...(page.PaginationToken ? { nextToken: page.PaginationToken } : {}) };
   }
 
   private async confirm(userId: string): Promise<void> {

@@ -4,7 +4,8 @@
  *   - every collection face has a face record, an image and an ACTIVE profile listing it;
  *   - every face an ACTIVE profile lists exists (record, face, image) and is associated with
  *     the profile's Rekognition user, which exists;
- *   - no Rekognition user, face record or image without an ACTIVE profile;
+ *   - no Rekognition user, face record, image or sign-in account without an ACTIVE profile;
+ *   - every ACTIVE profile has a sign-in account (when the user pool is listed);
  *   - no PENDING reservation older than the pending TTL (it would block the userId).
  *
  * Users with a registration in flight (IN_PROGRESS or PENDING, younger than the TTL) are left
@@ -27,6 +28,8 @@ export type FindingKind =
   | 'profile-without-rekognition-user'
   | 'face-not-associated'
   | 'rekognition-user-without-profile'
+  | 'account-without-profile'
+  | 'profile-without-account'
   | 'image-without-record';
 
 export interface Finding {
@@ -97,6 +100,7 @@ export function examine(deps: Now, inventory: Inventory): Examination {
     ...inventory.profiles.keys(),
     ...inventory.faceItems.keys(),
     ...inventory.rekognitionUsers,
+    ...(inventory.accounts ?? []),
   ]);
   const findings: Finding[] = [];
   for (const face of inventory.faces.values()) {
@@ -194,6 +198,26 @@ export function examineUser(userId: string, inventory: Inventory, records: UserR
       detail: 'a Rekognition user with no ACTIVE profile',
       repair: `DeleteUser ${userId} (its faces are disassociated)`,
     });
+  }
+
+  if (inventory.accounts) {
+    const account = inventory.accounts.has(userId);
+    // A profile with no intact face is erased by its own repair, account and all.
+    if (active && !account && healthy.length > 0) {
+      findings.push({
+        kind: 'profile-without-account',
+        userId,
+        detail: 'ACTIVE, but the user pool has no sign-in account of that name (registered before face sign-in, or its creation was undone)',
+        repair: `create and confirm the account ${userId}, as registerUser does`,
+      });
+    } else if (!active && account) {
+      findings.push({
+        kind: 'account-without-profile',
+        userId,
+        detail: 'a sign-in account with no ACTIVE profile (its face check could never pass)',
+        repair: `delete the account ${userId} (AdminDeleteUser)`,
+      });
+    }
   }
 
   const referenced = new Set([...items.values()].map((f) => f.imageKey));

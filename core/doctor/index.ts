@@ -18,6 +18,8 @@ export interface Census {
   profiles: number;
   faceRecords: number;
   registrations: number;
+  /** Sign-in accounts; undefined when the user pool was not listed. */
+  accounts?: number;
 }
 
 export interface DoctorReport {
@@ -37,6 +39,7 @@ export function census(inventory: Inventory): Census {
     profiles: inventory.profiles.size,
     faceRecords: [...inventory.faceItems.values()].reduce((n, faces) => n + faces.size, 0),
     registrations: inventory.registrations.length,
+    ...(inventory.accounts ? { accounts: inventory.accounts.size } : {}),
   };
 }
 

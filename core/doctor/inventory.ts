@@ -1,11 +1,12 @@
 /**
  * What the stores hold, read in full through the inventory ports: the collection (faces and
- * Rekognition users), the enrolled images, and the table's profiles, face records and
- * registrations.
+ * Rekognition users), the enrolled images, the table's profiles, face records and
+ * registrations, and the end users' sign-in accounts when the directory can be listed.
  */
 import type { Deps } from '../deps';
 import type {
   CollectionFace,
+  DirectoryInventory,
   FaceInventory,
   FaceRecordItem,
   ImageInventory,
@@ -21,6 +22,8 @@ export interface DoctorDeps extends Deps {
   faces: Deps['faces'] & FaceInventory;
   records: Deps['records'] & RecordInventory;
   images: Deps['images'] & ImageInventory;
+  /** Without `listAccounts` (no user pool), sign-in accounts are not checked. */
+  directory: Deps['directory'] & Partial<DirectoryInventory>;
 }
 
 /** Enrolled images. Staged `uploads/` are not records' images: the bucket's lifecycle rule expires them. */
@@ -34,6 +37,8 @@ export interface Inventory {
   /** userId → faceId → face record. */
   faceItems: Map<string, Map<string, FaceRecordItem>>;
   registrations: RegistrationRecord[];
+  /** The sign-in accounts' userIds; undefined when the directory was not listed. */
+  accounts?: Set<string>;
 }
 
 export async function readAll<T>(page: (nextToken?: string) => Promise<Page<T>>): Promise<T[]> {
@@ -63,9 +68,11 @@ export function faceItemsByUser(items: FaceRecordItem[]): Map<string, Map<string
  * made by a registration the scan can see.
  */
 export async function takeInventory(deps: DoctorDeps): Promise<Inventory> {
-  const [faces, users, ...objectLists] = await Promise.all([
+  const { directory } = deps;
+  const [faces, users, accounts, ...objectLists] = await Promise.all([
     readAll((t) => deps.faces.listFaces(t)),
     readAll((t) => deps.faces.listUsers(t)),
+    directory.listAccounts ? readAll((t) => directory.listAccounts!(t)) : Promise.resolve(undefined),
     ...IMAGE_PREFIXES.map((prefix) => readAll((t) => deps.images.list(prefix, t))),
   ]);
   const items = await readAll((t) => deps.records.scan(t));
@@ -84,5 +91,6 @@ export async function takeInventory(deps: DoctorDeps): Promise<Inventory> {
     profiles,
     faceItems: faceItemsByUser(faceItems),
     registrations,
+    ...(accounts ? { accounts: new Set(accounts) } : {}),
   };
 }

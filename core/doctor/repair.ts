@@ -25,9 +25,11 @@ const ORDER: Finding['kind'][] = [
   'profile-lists-missing-face',
   'image-without-record',
   'rekognition-user-without-profile',
+  'account-without-profile',
   'profile-without-rekognition-user',
   'face-not-associated',
   'profile-without-faces',
+  'profile-without-account',
 ];
 
 const same = (a: Finding, b: Finding): boolean => a.kind === b.kind && a.faceId === b.faceId && a.key === b.key;
@@ -73,6 +75,11 @@ async function apply(deps: DoctorDeps, inventory: Inventory, finding: Finding, r
       return deps.records.deleteUserIfRegistration(userId!, finding.registrationId!);
     case 'rekognition-user-without-profile':
       return faces.deleteUser(userId!);
+    case 'account-without-profile':
+      return deps.directory.deleteUser(userId!);
+    case 'profile-without-account':
+      await deps.directory.ensureUser(userId!);
+      return;
     case 'image-without-record':
       return images.delete([finding.key!]);
     case 'profile-without-faces':

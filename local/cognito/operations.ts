@@ -156,6 +156,23 @@ export const ADMIN_OPERATIONS: Record<string, Operation> = {
     return {};
   },
 
+  /** By username, `Limit` (1–60, default 60) at a time; the token is the last username given. Filter is not supported. */
+  async ListUsers(ctx, body) {
+    checkPool(ctx, body);
+    if (body.Filter !== undefined && body.Filter !== '') throw invalidParameter('Filter is not supported by the local user pool');
+    const limit = body.Limit === undefined ? 60 : body.Limit;
+    if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 60) throw invalidParameter(`1 validation error detected: Value '${String(limit)}' at 'limit' failed to satisfy constraint: Member must have value between 0 and 60`);
+    let after: string | undefined;
+    if (body.PaginationToken !== undefined) {
+      if (typeof body.PaginationToken !== 'string' || body.PaginationToken === '') throw invalidParameter('Invalid pagination token');
+      after = Buffer.from(body.PaginationToken, 'base64url').toString('utf8');
+    }
+    const users = ctx.store.list().filter((u) => after === undefined || u.username > after);
+    const page = users.slice(0, limit);
+    const more = users.length > limit;
+    return { Users: page.map(userType), ...(more ? { PaginationToken: Buffer.from(page[page.length - 1]!.username, 'utf8').toString('base64url') } : {}) };
+  },
+
   async AdminDeleteUser(ctx, body) {
     checkPool(ctx, body);
     ctx.store.delete(existing(ctx, body).username);

@@ -65,6 +65,11 @@ export class UserStore {
     return Object.hasOwn(this.data.users, username) ? this.data.users[username] : undefined;
   }
 
+  /** Every account, by username. */
+  list(): StoredUser[] {
+    return Object.values(this.data.users).sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0));
+  }
+
   create(username: string, attributes: Record<string, string>, now: number): StoredUser {
     const user: StoredUser = { username, sub: randomUUID(), status: 'FORCE_CHANGE_PASSWORD', enabled: true, attributes, createdAt: now, updatedAt: now };
     this.data.users[username] = user;

@@ -5,6 +5,7 @@ import {
   AdminSetUserPasswordCommand,
   CognitoIdentityProviderClient,
   InternalErrorException,
+  ListUsersCommand,
   UserNotFoundException,
   UsernameExistsException,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -77,5 +78,20 @@ describe('deleteUser', () => {
     await directory.deleteUser('alice');
     await expect(directory.deleteUser('alice')).rejects.toBe(failure);
     expect(cognito.commandCalls(AdminDeleteUserCommand)[0]!.args[0].input).toEqual({ UserPoolId: 'eu-west-1_users', Username: 'alice' });
+  });
+});
+
+describe('listAccounts (the doctor)', () => {
+  it('pages ListUsers 60 at a time and gives the usernames', async () => {
+    cognito
+      .on(ListUsersCommand)
+      .resolvesOnce({ Users: [{ Username: 'alice' }, { Username: 'bob' }], PaginationToken: 'page-2' })
+      .resolvesOnce({ Users: [{ Username: 'carol' }, {}] });
+    expect(await directory.listAccounts()).toEqual({ items: ['alice', 'bob'], nextToken: 'page-2' });
+    expect(await directory.listAccounts('page-2')).toEqual({ items: ['carol'] });
+    expect(cognito.commandCalls(ListUsersCommand).map((c) => c.args[0].input)).toEqual([
+      { UserPoolId: 'eu-west-1_users', Limit: 60 },
+      { UserPoolId: 'eu-west-1_users', Limit: 60, PaginationToken: 'page-2' },
+    ]);
   });
 });

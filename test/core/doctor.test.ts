@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { runDoctor, type FindingKind } from '../../core/doctor/index';
 import { register } from '../../core/flows/register';
+import type { UserDirectory } from '../../core/ports';
 import { createWorld, fakeImage, stageUpload, type World } from '../support/fakes';
 
 const F_ORPHAN = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -108,6 +109,20 @@ const seeds: [FindingKind, (world: World) => Promise<Record<string, string>>][] 
     },
   ],
   [
+    'account-without-profile',
+    async (w) => {
+      w.directory.accounts.add('ghost');
+      return { userId: 'ghost' };
+    },
+  ],
+  [
+    'profile-without-account',
+    async (w) => {
+      w.directory.accounts.delete('alice');
+      return { userId: 'alice' };
+    },
+  ],
+  [
     'image-without-record',
     async (w) => {
       w.images.put('idcards/alice/old-card.jpg', fakeImage({ person: 'alice' }));
@@ -131,7 +146,7 @@ describe('facegate doctor (core)', () => {
     await enroll(world, 'bob');
     const report = await runDoctor(world, { repair: true });
     expect(report.found).toEqual({ findings: [], inFlight: [] });
-    expect(report.census).toEqual({ faces: 2, rekognitionUsers: 2, images: 2, profiles: 2, faceRecords: 2, registrations: 2 });
+    expect(report.census).toEqual({ faces: 2, rekognitionUsers: 2, images: 2, profiles: 2, faceRecords: 2, registrations: 2, accounts: 2 });
     expect(report.repairs).toBeUndefined();
   });
 
@@ -147,6 +162,36 @@ describe('facegate doctor (core)', () => {
     expect(report.after?.findings).toEqual([]);
     expect(world.records.users.get('bob')).toMatchObject({ status: 'ACTIVE', faceIds: [bobFace] });
     expect(world.faces.users.get('bob')).toEqual(new Set([bobFace]));
+  });
+
+  it('checks sign-in accounts only where the directory can be listed', async () => {
+    const world = createWorld();
+    await enroll(world, 'alice');
+    world.directory.accounts.delete('alice');
+    world.directory.accounts.add('ghost');
+    const listed = await runDoctor(world);
+    expect(listed.found.findings.map((f) => [f.kind, f.userId])).toEqual([
+      ['profile-without-account', 'alice'],
+      ['account-without-profile', 'ghost'],
+    ]);
+    const unlisted: UserDirectory = { ensureUser: (u) => world.directory.ensureUser(u), deleteUser: (u) => world.directory.deleteUser(u) };
+    const report = await runDoctor({ ...world, directory: unlisted });
+    expect(report.found.findings).toEqual([]);
+    expect(report.census.accounts).toBeUndefined();
+  });
+
+  it('an erased profile gets no new account: the erasure closes it, and nothing reopens it', async () => {
+    const world = createWorld();
+    await enroll(world, 'alice');
+    const [faceId] = world.records.users.get('alice')!.faceIds;
+    world.faces.users.get('alice')!.delete(faceId!);
+    world.faces.faces.delete(faceId!);
+    world.directory.accounts.delete('alice');
+    const report = await runDoctor(world, { repair: true });
+    expect(report.found.findings.map((f) => f.kind)).not.toContain('profile-without-account');
+    expect(report.after?.findings).toEqual([]);
+    expect(world.records.users.get('alice')).toBeUndefined();
+    expect(world.directory.accounts.has('alice')).toBe(false);
   });
 
   it('repairs: orphans removed for good, a profile kept usable, an erasure finished', async () => {

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { doctorDeps, resolveDoctorTarget } from '../../cli/doctor';
 import { runCli } from '../../cli/index';
 import * as op from '../../cli/operations';
+import { signInWithFace } from '../../cli/signin';
 import type { FindingKind } from '../../core/doctor/index';
 import type { DoctorDeps } from '../../core/doctor/inventory';
 import { PHOTOS, authenticate, haveSharedFaces, photoPath, register, startTestStack, upload, warnIfNoSharedFaces, type TestStack } from './helpers';
@@ -45,7 +46,7 @@ describe.skipIf(!haveSharedFaces)('facegate doctor on the local stack', { timeou
     const run = await cli();
     expect(run.code).toBe(0);
     expect(run.out).toContain('no findings');
-    expect(run.out).toMatch(/collection: 1 faces, 1 users · bucket: 1 enrolled images · table: 1 profiles, 1 face records, 1 registrations/);
+    expect(run.out).toMatch(/collection: 1 faces, 1 users · bucket: 1 enrolled images · table: 1 profiles, 1 face records, 1 registrations · user pool: 1 accounts/);
   });
 
   it('finds a seeded defect of every kind (exit 1), repairs them all, then is clean; kept users still authenticate', async () => {
@@ -74,8 +75,11 @@ describe.skipIf(!haveSharedFaces)('facegate doctor on the local stack', { timeou
     const [carolFace] = (await deps.records.getUser('carol'))!.faceIds;
     await deps.faces.deleteUser('carol');
     await deps.faces.deleteFaces([carolFace!]);
-    // A Rekognition user and a face record of nobody; a PENDING reservation abandoned long ago.
+    // bob's sign-in account lost (as for users registered before face sign-in existed).
+    await deps.directory.deleteUser('bob');
+    // A Rekognition user, a face record and a sign-in account of nobody; a PENDING reservation abandoned long ago.
     await deps.faces.createUser('ghost', randomUUID());
+    await deps.directory.ensureUser('ghost');
     await deps.records.putFace({ userId: 'ghost', faceId: randomUUID(), imageKey: 'faces/ghost/x.jpg', quality: QUALITY, indexedAt: new Date().toISOString() });
     const longAgo = '2020-01-01T00:00:00.000Z';
     await deps.records.createUser({ userId: 'dave', status: 'PENDING', faceIds: [], registrationId: 'registration-of-a-dead-process', createdAt: longAgo, updatedAt: longAgo, version: 0 });
@@ -86,17 +90,17 @@ describe.skipIf(!haveSharedFaces)('facegate doctor on the local stack', { timeou
     const kinds = (userId: string) => found.filter((f) => f.userId === userId).map((f) => f.kind).sort();
     expect(kinds('alice')).toEqual(['face-not-listed', 'face-record-without-face', 'face-without-image', 'face-without-record', 'image-without-record']);
     expect(found).toContainEqual(expect.objectContaining({ kind: 'face-without-record', faceId: stray }));
-    expect(kinds('bob')).toEqual(['face-not-associated']);
+    expect(kinds('bob')).toEqual(['face-not-associated', 'profile-without-account']);
     expect(kinds('carol')).toEqual(['profile-lists-missing-face', 'profile-without-faces']);
     expect(kinds('eve')).toEqual(['profile-without-rekognition-user']);
-    expect(kinds('ghost')).toEqual(['face-record-without-profile', 'rekognition-user-without-profile']);
+    expect(kinds('ghost')).toEqual(['account-without-profile', 'face-record-without-profile', 'rekognition-user-without-profile']);
     expect(kinds('dave')).toEqual(['stale-reservation']);
 
     const human = await cli();
     expect(human.code).toBe(1);
     expect(human.out).toContain(`✗ face-without-record               user alice, face ${stray}`);
     expect(human.out).toContain('repair: erase the user as deleteUser does');
-    expect(human.out).toContain('12 finding(s). `npx facegate doctor --repair` repairs them.');
+    expect(human.out).toContain('14 finding(s). `npx facegate doctor --repair` repairs them.');
 
     const repaired = await cli('--repair');
     expect(repaired.err).toBe('');
@@ -111,11 +115,18 @@ describe.skipIf(!haveSharedFaces)('facegate doctor on the local stack', { timeou
     expect(await authenticate(t, 'alice', PHOTOS.alice.enroll)).toMatchObject({ authenticated: true });
     expect(await authenticate(t, 'bob', PHOTOS.bob.other)).toMatchObject({ authenticated: true });
     expect(await authenticate(t, 'eve', PHOTOS.dave.card)).toMatchObject({ authenticated: true });
+    // bob's account is back, and his face signs him in; ghost's is gone, carol's closed with her erasure.
+    const pool = { endpoint: t.stack.userPool.endpoint, clientId: t.stack.userPool.userPoolClientId };
+    await expect(signInWithFace(pool, 'bob', fs.readFileSync(photoPath(PHOTOS.bob.other)), 'image/jpeg')).resolves.toMatchObject({ idToken: expect.any(String) });
+    const { items: accounts } = await deps.directory.listAccounts!();
+    expect(accounts).toEqual(expect.arrayContaining(['alice', 'bob', 'eve']));
+    expect(accounts).not.toContain('ghost');
+    expect(accounts).not.toContain('carol');
     // dave's userId is free again.
     await expect(register(t, 'dave', PHOTOS.carol.enroll, randomUUID())).resolves.toMatchObject({ status: 'SUCCEEDED' });
   });
 
-  it('usage: AWS needs all three names and is read-only; an older local.json is named', async () => {
+  it('usage: AWS needs all three names (and --user-pool for accounts) and is read-only; an older local.json is named', async () => {
     const run = (args: string[]) => {
       const err: string[] = [];
       return runCli(['doctor', ...args], { out: () => undefined, err: (l) => err.push(l), env: {}, cwd: '/' }).then((code) => ({ code, err: err.join('\n') }));
@@ -123,6 +134,10 @@ describe.skipIf(!haveSharedFaces)('facegate doctor on the local stack', { timeou
     expect(await run(['--table', 't'])).toMatchObject({ code: 2, err: expect.stringContaining('needs all of --table, --bucket and --collection') });
     expect(await run(['--table', 't', '--bucket', 'b', '--collection', 'c'])).toMatchObject({ code: 2, err: expect.stringContaining('--region') });
     expect(await run(['--table', 't', '--bucket', 'b', '--collection', 'c', '--region', 'eu-west-1', '--repair'])).toMatchObject({ code: 2, err: expect.stringContaining('read-only') });
+    const aws = { table: 't', bucket: 'b', collection: 'c', region: 'eu-west-1', repair: false, json: false };
+    expect(resolveDoctorTarget(aws, {}, '/').userPool).toBeUndefined();
+    expect(resolveDoctorTarget({ ...aws, userPool: 'eu-west-1_Users' }, {}, '/').userPool).toEqual({ userPoolId: 'eu-west-1_Users' });
+    expect(resolveDoctorTarget(aws, { FACEGATE_USER_POOL: 'eu-west-1_Env' }, '/').userPool).toEqual({ userPoolId: 'eu-west-1_Env' });
     const old = fs.mkdtempSync(`${t.dataDir}-old-`);
     fs.writeFileSync(`${old}/local.json`, JSON.stringify({ graphqlUrl: 'x', realtimeUrl: 'y', apiKey: 'k', adminToken: 'a', endpoints: {} }));
     expect(await run(['--data', old])).toMatchObject({ code: 2, err: expect.stringContaining('older stack') });

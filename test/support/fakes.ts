@@ -11,6 +11,7 @@ import { ConditionFailedError, FacegateError } from '../../core/errors';
 import type {
   AuthAttempts,
   CollectionFace,
+  DirectoryInventory,
   FaceDetail,
   FaceEngine,
   FaceInventory,
@@ -443,7 +444,7 @@ export class FakeIdReader implements IdDocumentReader {
 }
 
 /** Sign-in accounts by userId; `calls` in order, `failures` make a call fail after it is recorded. */
-export class FakeUserDirectory implements UserDirectory {
+export class FakeUserDirectory implements UserDirectory, DirectoryInventory {
   readonly accounts = new Set<string>();
   readonly calls: string[] = [];
   readonly failures = new Map<keyof UserDirectory, Error>();
@@ -462,6 +463,10 @@ export class FakeUserDirectory implements UserDirectory {
     const failure = this.failures.get('deleteUser');
     if (failure) throw failure;
     this.accounts.delete(userId);
+  }
+
+  async listAccounts(nextToken?: string): Promise<Page<string>> {
+    return pageOf([...this.accounts].sort(), nextToken);
   }
 }
 

@@ -17,6 +17,7 @@ import {
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ListUsersCommand,
   RespondToAuthChallengeCommand,
   RevokeTokenCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
@@ -138,6 +139,28 @@ describe('admin operations (SigV4, the UserDirectory adapter\'s calls)', () => {
     for (const call of [new AdminGetUserCommand({ UserPoolId: POOL, Username: 'gone' }), new AdminDeleteUserCommand({ UserPoolId: POOL, Username: 'gone' })]) {
       expect(await failure(cognito.send(call as AdminGetUserCommand))).toEqual({ name: 'UserNotFoundException', message: 'User does not exist.' });
     }
+  });
+
+  it('ListUsers pages the accounts by username (Limit, PaginationToken), refuses a Filter or a bad Limit', async () => {
+    for (const name of ['list-c', 'list-a', 'list-b']) await cognito.send(new AdminCreateUserCommand({ UserPoolId: POOL, Username: name }));
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = await cognito.send(new ListUsersCommand({ UserPoolId: POOL, Limit: 2, ...(token ? { PaginationToken: token } : {}) }));
+      expect(page.Users!.length).toBeLessThanOrEqual(2);
+      for (const u of page.Users!) expect(u).toMatchObject({ Username: expect.any(String), Enabled: true, UserStatus: expect.any(String), UserCreateDate: expect.any(Date) });
+      seen.push(...page.Users!.map((u) => u.Username!));
+      token = page.PaginationToken;
+      pages++;
+    } while (token);
+    expect(seen.filter((u) => u.startsWith('list-'))).toEqual(['list-a', 'list-b', 'list-c']);
+    expect(seen).toEqual([...seen].sort());
+    expect(pages).toBe(Math.ceil(seen.length / 2));
+    expect(await failure(cognito.send(new ListUsersCommand({ UserPoolId: POOL, Filter: 'username = "list-a"' })))).toMatchObject({ name: 'InvalidParameterException' });
+    expect(await failure(cognito.send(new ListUsersCommand({ UserPoolId: POOL, Limit: 61 })))).toMatchObject({ name: 'InvalidParameterException' });
+    expect(await failure(cognito.send(new ListUsersCommand({ UserPoolId: `${REGION}_Other` })))).toMatchObject({ name: 'ResourceNotFoundException' });
+    for (const name of ['list-a', 'list-b', 'list-c']) await cognito.send(new AdminDeleteUserCommand({ UserPoolId: POOL, Username: name }));
   });
 
   it('refuse a request signed with other credentials, or not signed at all', async () => {
