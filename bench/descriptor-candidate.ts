@@ -24,8 +24,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FaceAnalyzer, type PreparedImage } from '../local/rekognition/model/analyzer';
+import { dot } from '../local/rekognition/similarity';
 import { facesDir, haveFaces, pairs, read } from './lib/faces';
-import { ms, pct, summary } from './lib/stats';
+import { ms, pct, quantile, summary } from './lib/stats';
+import { normaliseRows } from './lib/vectors';
 
 const { values: args } = parseArgs({ options: { from: { type: 'string' }, model: { type: 'string' } } });
 if (!haveFaces()) {
@@ -90,14 +92,6 @@ function alignedInput(p: PreparedImage, five: Point[]): Float32Array {
   return out;
 }
 
-function unit(v: ArrayLike<number>): Float32Array {
-  const out = Float32Array.from(v);
-  const n = Math.sqrt(out.reduce((a, x) => a + x * x, 0)) || 1;
-  return out.map((x) => x / n);
-}
-
-const dot = (a: Float32Array, b: Float32Array) => a.reduce((sum, x, i) => sum + x * (b[i] as number), 0);
-
 const analyzer = await FaceAnalyzer.load();
 await analyzer.warmup();
 const sessions = {
@@ -114,8 +108,7 @@ async function describe(file: string): Promise<Described | null> {
   const prepared = await analyzer.prepare(read(file));
   let result: Described | null = null;
   try {
-    const face = prepared.faces[0];
-    if (face) {
+    if (prepared.faces.length > 0) {
       let t = performance.now();
       const [engineFace] = (await analyzer.complete(prepared, { attributes: [], embed: true, maxFaces: 1 })).faces;
       time.engine.push(performance.now() - t);
@@ -130,7 +123,8 @@ async function describe(file: string): Promise<Described | null> {
         const session = sessions[threads];
         const out = await session.run({ [session.inputNames[0] as string]: new ort.Tensor('float32', input, [1, 3, SIZE, SIZE]) });
         time[`candidate${threads}`].push(performance.now() - t);
-        candidate ??= unit((out[session.outputNames[0] as string] as OrtTensor).data);
+        const vector = (out[session.outputNames[0] as string] as OrtTensor).data;
+        candidate ??= normaliseRows(Float32Array.from(vector), vector.length);
       }
       result = { engine: engineFace!.vector!, candidate: candidate! };
     }
@@ -165,7 +159,7 @@ for (const [name, label, t] of [
   const impostors = [...other].sort((x, y) => y - x);
   const genuine = [...same].sort((x, y) => x - y);
   const top = impostors[0] as number;
-  const at = (q: number) => (genuine[Math.floor(q * (genuine.length - 1))] as number).toFixed(3);
+  const at = (q: number) => quantile(genuine, q).toFixed(3);
   console.log(`| ${label} | ${pct(genuine.filter((g) => g > top).length / genuine.length)} | ${top.toFixed(3)} | ${(impostors[1] as number).toFixed(3)} | ${at(0)} / ${at(0.05)} / ${at(0.5)} | ${ms(t)} |`);
 }
 console.log(`candidate with 2 onnxruntime threads: ${ms(summary(time.candidate2).median)} per face (alignment included); the engine's descriptor includes its crop`);
